@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+'use strict';
+// The `udm` command. The TypeScript sources run through ts-node in transpile-only mode:
+// type checking belongs to `npm run typecheck`, not to every CLI start.
+require('ts-node').register({
+  transpileOnly: true,
+  project: require('path').join(__dirname, '..', 'tsconfig.json'),
+});
+require('../parsers/cli/main.ts')
+  .main(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+  });

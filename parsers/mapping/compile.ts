@@ -1,0 +1,60 @@
+/**
+ * Compiling a mapping: load the YAML, resolve it against the UDM schema, generate the module,
+ * and instantiate it. Callers get diagnostics back, never a print.
+ */
+
+import * as path from 'node:path';
+import { compileFunction } from 'node:vm';
+import { DiagnosticsError, hasErrors, type Diagnostic } from '../diagnostics';
+import { generateMapperModule } from './codegen';
+import { loadMappingFile } from './load';
+import type { Mapping } from './model';
+import { planMapping, type Plan } from './resolve';
+import { runtime } from './runtime';
+import type { Mapper } from './types';
+
+export interface CompiledMapping {
+  mapping: Mapping;
+  plan: Plan;
+  /** The generated module's source text. */
+  source: string;
+  mapper: Mapper;
+}
+
+export interface CompileResult {
+  compiled?: CompiledMapping;
+  diagnostics: Diagnostic[];
+}
+
+export function compileMappingFile(file: string): CompileResult {
+  const loaded = loadMappingFile(file);
+  if (!loaded.mapping || hasErrors(loaded.diagnostics)) return { diagnostics: loaded.diagnostics };
+
+  const { plan, diagnostics } = planMapping(loaded.mapping);
+  const all = [...loaded.diagnostics, ...diagnostics];
+  if (hasErrors(all)) return { diagnostics: all };
+
+  const source = generateMapperModule(plan);
+  const mapper = instantiate(source, generatedFileName(file));
+  return { compiled: { mapping: loaded.mapping, plan, source, mapper }, diagnostics: all };
+}
+
+/** Like compileMappingFile, for callers that cannot go on without a mapper. */
+export function compileMappingOrThrow(file: string): CompiledMapping {
+  const result = compileMappingFile(file);
+  if (!result.compiled) throw new DiagnosticsError(result.diagnostics);
+  return result.compiled;
+}
+
+/** Runs a generated module's text and returns its mapper. */
+export function instantiate(source: string, filename: string): Mapper {
+  const module = { exports: {} as unknown };
+  compileFunction(source, ['module', 'exports'], { filename })(module, module.exports);
+  return (module.exports as (rt: typeof runtime) => Mapper)(runtime);
+}
+
+/** Where `udm compile` writes the module for a mapping file (committed, checked for staleness). */
+export function generatedFileName(mappingFile: string): string {
+  const base = path.basename(mappingFile).replace(/\.ya?ml$/, '');
+  return path.join('parsers', 'generated', `${base}.mapper.js`);
+}

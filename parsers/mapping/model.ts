@@ -1,0 +1,57 @@
+/** The mapping as the compiler sees it, after the YAML has been loaded and checked. */
+
+import type { SourceLocation } from '../diagnostics';
+
+/** A dotted path into the record, such as `detail.resources[0].ARN`. */
+export type SourcePath = string;
+
+export type Transform = { name: 'timestamp' } | { name: 'after'; marker: string };
+
+/** A test on a source value; `source` lists fallbacks, the first present value is tested. */
+export type Condition =
+  | { source: SourcePath[]; test: 'present'; expected: boolean }
+  | { source: SourcePath[]; test: 'equals'; expected: string }
+  | { source: SourcePath[]; test: 'in'; expected: string[] }
+  | { source: SourcePath[]; test: 'is_ip'; expected: boolean };
+
+interface RowCommon {
+  /** Unique within the file; names the emitted block and every diagnostic about the row. */
+  id: string;
+  /** Rows of the documented table (reference/aws-kms-udm.md §2) that this row implements. */
+  spec: number[];
+  /** UDM field path in Google's snake_case form, relative to the event (or the element). */
+  target: string;
+  /** For `labels`, `detection_fields` and `additional.fields`: the entry's key. */
+  key?: string;
+  when: Condition[];
+  /** A record for which a required row produces nothing is rejected. */
+  required: boolean;
+  /** Where the row starts, and where each of its keys is (to point at `target`, say). */
+  loc: SourceLocation;
+  keyLoc: Record<string, SourceLocation>;
+}
+
+export type Row =
+  | (RowCommon & { kind: 'copy'; source: SourcePath[]; transform?: Transform })
+  | (RowCommon & { kind: 'constant'; value: string })
+  | (RowCommon & { kind: 'table'; source: SourcePath[]; table: [string, string][]; fallback?: string })
+  | (RowCommon & { kind: 'for_each'; source: SourcePath; rows: Row[] });
+
+/** Records that fail an accept test are skipped as belonging to another service. */
+export interface AcceptTest {
+  source: SourcePath;
+  equals: string;
+  whenAbsent: 'accept' | 'skip';
+  loc: SourceLocation;
+}
+
+export interface Mapping {
+  /** The path the mapping was read from, as given. */
+  file: string;
+  logType: string;
+  title: string;
+  accept: AcceptTest[];
+  rows: Row[];
+  /** sha256 of the YAML text, recorded in generated code to show what it was compiled from. */
+  sha256: string;
+}

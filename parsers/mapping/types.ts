@@ -1,0 +1,11 @@
+/** A UDM event in proto3 JSON form (camelCase names, enum names, RFC 3339 timestamps). */
+export type UdmEvent = Record<string, unknown>;
+
+/** What a compiled mapping (or the reference interpreter) offers the mapping run. */
+export interface Mapper {
+  logType: string;
+  /** Why the record belongs to another service (it is then skipped), or undefined. */
+  accept(data: Record<string, unknown>): string | undefined;
+  /** The UDM event; reasons to reject the record are pushed to `issues`. */
+  map(data: Record<string, unknown>, issues: string[]): UdmEvent;
+}
