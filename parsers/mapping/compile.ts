@@ -26,6 +26,7 @@ export interface CompileResult {
   diagnostics: Diagnostic[];
 }
 
+/** `file` is read relative to the working directory and named as given in diagnostics. */
 export function compileMappingFile(file: string): CompileResult {
   const loaded = loadMappingFile(file);
   if (!loaded.mapping || hasErrors(loaded.diagnostics)) return { diagnostics: loaded.diagnostics };

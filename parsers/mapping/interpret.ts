@@ -7,7 +7,20 @@
 import { JSONPath } from 'jsonpath-plus';
 import type { Condition, SourcePath, Transform } from './model';
 import type { Plan, PlannedRow, Target } from './resolve';
-import { after, child, each, first, hasAny, isIp, list, missing, notFor, put, text, timestamp } from './runtime';
+import {
+  after,
+  child,
+  each,
+  first,
+  hasAny,
+  isIp,
+  list,
+  missing,
+  notFor,
+  put,
+  text,
+  timestamp,
+} from './runtime';
 import { toJsonPath } from './source-path';
 import type { Mapper, UdmEvent } from './types';
 

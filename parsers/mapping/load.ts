@@ -36,8 +36,7 @@ export function loadMappingFile(file: string): LoadResult {
 export function loadMapping(text: string, file: string): LoadResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
-  const locate = (path: PathKey[], keyOf?: string) =>
-    locationOf(doc, lines, file, path, keyOf);
+  const locate = (path: PathKey[], keyOf?: string) => locationOf(doc, lines, file, path, keyOf);
 
   if (doc.errors.length > 0) return { diagnostics: doc.errors.map((e) => yamlError(e, file)) };
 
@@ -65,7 +64,10 @@ function at(loc: SourceLocation, code: string, message: string, row?: string): D
   return { ...loc, code, severity: 'error', message, ...(row ? { row } : {}) };
 }
 
-function yamlError(error: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }, file: string): Diagnostic {
+function yamlError(
+  error: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] },
+  file: string,
+): Diagnostic {
   const pos = error.linePos?.[0] ?? { line: 1, col: 1 };
   const message = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
   return at({ file, line: pos.line, column: pos.col }, 'mapping_yaml', message);
@@ -156,10 +158,7 @@ function rowIdAt(data: unknown, path: PathKey[]): string | undefined {
   return id;
 }
 
-function buildAccept(
-  items: Json[],
-  locate: (path: PathKey[]) => SourceLocation,
-): AcceptTest[] {
+function buildAccept(items: Json[], locate: (path: PathKey[]) => SourceLocation): AcceptTest[] {
   return items.map((item, i) => ({
     source: item.source as string,
     equals: item.equals as string,
@@ -207,7 +206,7 @@ function buildRow(
     when: toList(item.when as Json | Json[] | undefined).map(buildCondition),
     required: item.required === true,
     loc,
-    keyLoc: Object.fromEntries(Object.keys(item).map((k) => [k, locate(path, k)])),
+    keyLoc: Object.fromEntries(Object.keys(item).map((k) => [k, locate([...path, k])])),
   };
   const source = toList(item.source as string | string[] | undefined);
   switch (logic[0]) {
@@ -230,7 +229,10 @@ function logicProblem(
   logic: readonly string[],
 ): { key?: string; message: string } | undefined {
   if (logic.length > 1) {
-    return { key: logic[1], message: `a row has one logic, not both '${logic[0]}' and '${logic[1]}'` };
+    return {
+      key: logic[1],
+      message: `a row has one logic, not both '${logic[0]}' and '${logic[1]}'`,
+    };
   }
   const kind = logic[0] ?? 'copy';
   if (kind === 'constant' && 'source' in item) {
@@ -259,7 +261,8 @@ function tableOf(item: Json): { table: [string, string][]; fallback?: string } {
 
 function transformOf(value: unknown): Transform | undefined {
   if (value === 'timestamp') return { name: 'timestamp' };
-  if (value && typeof value === 'object') return { name: 'after', marker: (value as Json).after as string };
+  if (value && typeof value === 'object')
+    return { name: 'after', marker: (value as Json).after as string };
   return undefined;
 }
 

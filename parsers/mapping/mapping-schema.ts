@@ -8,7 +8,8 @@ const FORBIDDEN_SEGMENT = '(^|[.\\]])(__proto__|constructor|prototype)([.\\[]|$)
 
 const sourcePath = {
   type: 'string',
-  pattern: '^[A-Za-z_][A-Za-z0-9_-]*(\\[[0-9]{1,6}\\])*(\\.[A-Za-z_][A-Za-z0-9_-]*(\\[[0-9]{1,6}\\])*)*$',
+  pattern:
+    '^[A-Za-z_][A-Za-z0-9_-]*(\\[[0-9]{1,6}\\])*(\\.[A-Za-z_][A-Za-z0-9_-]*(\\[[0-9]{1,6}\\])*)*$',
   not: { pattern: FORBIDDEN_SEGMENT },
 };
 

@@ -26,7 +26,7 @@ interface RowCommon {
   when: Condition[];
   /** A record for which a required row produces nothing is rejected. */
   required: boolean;
-  /** Where the row starts, and where each of its keys is (to point at `target`, say). */
+  /** Where the row starts, and where the value of each of its keys is (`target`, say). */
   loc: SourceLocation;
   keyLoc: Record<string, SourceLocation>;
 }
@@ -34,7 +34,12 @@ interface RowCommon {
 export type Row =
   | (RowCommon & { kind: 'copy'; source: SourcePath[]; transform?: Transform })
   | (RowCommon & { kind: 'constant'; value: string })
-  | (RowCommon & { kind: 'table'; source: SourcePath[]; table: [string, string][]; fallback?: string })
+  | (RowCommon & {
+      kind: 'table';
+      source: SourcePath[];
+      table: [string, string][];
+      fallback?: string;
+    })
   | (RowCommon & { kind: 'for_each'; source: SourcePath; rows: Row[] });
 
 /** Records that fail an accept test are skipped as belonging to another service. */

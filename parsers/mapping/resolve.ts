@@ -117,7 +117,9 @@ function valueProblem(row: Row, out: Target): { message: string; key?: string } 
   const leaf = out.leaf;
   const isTimestamp = row.kind === 'copy' && row.transform?.name === 'timestamp';
   if (out.write.mode === 'element' || out.write.mode === 'label' || out.write.mode === 'struct') {
-    return isTimestamp ? { message: 'only timestamp fields take a timestamp', key: 'transform' } : undefined;
+    return isTimestamp
+      ? { message: 'only timestamp fields take a timestamp', key: 'transform' }
+      : undefined;
   }
   if (leaf.kind === 'timestamp' && !isTimestamp) {
     return { message: `'${row.target}' is a timestamp: add 'transform: timestamp'` };

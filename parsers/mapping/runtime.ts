@@ -27,11 +27,13 @@ export function text(value: unknown): string | undefined {
 }
 
 const ISO_8601 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:?\d{2})$/;
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:?\d{2})?$/;
 
 /**
  * An ISO 8601 date-time as an RFC 3339 UTC timestamp, as proto3 JSON writes one: fractional
  * seconds kept in groups of 3, 6 or 9 digits, none when they are zero. Undefined when invalid.
+ * A time without a zone is taken as UTC: CloudTrail writes every time in UTC, and tools that
+ * re-export its records (Panther's `2024-01-01 00:00:00.000`) drop the `Z`.
  */
 export function timestamp(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
@@ -49,8 +51,8 @@ export function timestamp(value: unknown): string | undefined {
   return utc.toISOString().slice(0, 19) + fraction(m[7]) + 'Z';
 }
 
-function offsetMillis(zone: string): number {
-  if (zone === 'Z' || zone === 'z') return 0;
+function offsetMillis(zone: string | undefined): number {
+  if (zone === undefined || zone === 'Z' || zone === 'z') return 0;
   const digits = zone.replace(':', '');
   const minutes = Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5));
   return (digits[0] === '-' ? -1 : 1) * minutes * 60_000;
@@ -66,7 +68,9 @@ function fraction(digits: string | undefined): string {
 export function after(value: string | undefined, marker: string): string | undefined {
   if (value === undefined) return undefined;
   const at = value.indexOf(marker);
-  return at < 0 || at + marker.length === value.length ? undefined : value.slice(at + marker.length);
+  return at < 0 || at + marker.length === value.length
+    ? undefined
+    : value.slice(at + marker.length);
 }
 
 export function isIp(value: string | undefined): boolean {
@@ -103,7 +107,6 @@ export function hasAny(object: Obj): boolean {
   for (const _ in object) return true;
   return false;
 }
-
 
 /** The reason a required row found nothing, with the first raw value it was given. */
 export function missing(message: string, ...raw: unknown[]): string {

@@ -8,15 +8,7 @@ import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
 
 export type UdmKind =
-  | 'message'
-  | 'string'
-  | 'enum'
-  | 'timestamp'
-  | 'struct'
-  | 'bool'
-  | 'integer'
-  | 'float'
-  | 'bytes';
+  'message' | 'string' | 'enum' | 'timestamp' | 'struct' | 'bool' | 'integer' | 'float' | 'bytes';
 
 export interface UdmField {
   /** The proto name, snake_case, as Google's docs and YARA-L write it. */

@@ -1,0 +1,95 @@
+/**
+ * The mapping run: input items in, one outcome per item out, in input order. Every record read
+ * is accounted for: read = mapped + skipped + rejected, whatever the input holds.
+ */
+
+import type { InputItem, RecordOrigin, SkipReason } from '../input/types';
+import type { Mapper, UdmEvent } from '../mapping/types';
+
+export type MapOutcome =
+  | { kind: 'event'; origin: RecordOrigin; event: UdmEvent }
+  | { kind: 'skip'; origin: RecordOrigin; reason: SkipReason; detail: string }
+  | { kind: 'reject'; origin: RecordOrigin; reason: string; raw: string };
+
+export interface MapCounts {
+  read: number;
+  mapped: number;
+  skipped: number;
+  rejected: number;
+  skippedBy: Record<SkipReason, number>;
+}
+
+export function emptyCounts(): MapCounts {
+  return {
+    read: 0,
+    mapped: 0,
+    skipped: 0,
+    rejected: 0,
+    skippedBy: { 'non-kms': 0, digest: 0, insight: 0 },
+  };
+}
+
+/** Maps one input item; never throws for anything a record can contain. */
+export function mapItem(item: InputItem, mapper: Mapper): MapOutcome {
+  if (item.kind !== 'record') return item;
+
+  const elsewhere = mapper.accept(item.envelope);
+  if (elsewhere !== undefined) {
+    return { kind: 'skip', origin: item.origin, reason: 'non-kms', detail: elsewhere };
+  }
+
+  const issues: string[] = [];
+  let event: UdmEvent;
+  try {
+    event = mapper.map(item.envelope, issues);
+  } catch (err) {
+    // Only a hostile record gets here (JSON.stringify of a value nested too deeply, say).
+    const reason = `cannot map: ${err instanceof Error ? err.message : String(err)}`;
+    return { kind: 'reject', origin: item.origin, reason, raw: item.raw };
+  }
+  if (issues.length > 0) {
+    return { kind: 'reject', origin: item.origin, reason: issues.join('; '), raw: item.raw };
+  }
+  return { kind: 'event', origin: item.origin, event };
+}
+
+export function count(counts: MapCounts, outcome: MapOutcome): void {
+  counts.read++;
+  if (outcome.kind === 'event') counts.mapped++;
+  else if (outcome.kind === 'reject') counts.rejected++;
+  else {
+    counts.skipped++;
+    counts.skippedBy[outcome.reason]++;
+  }
+}
+
+/** Maps a stream of input items, counting as it goes. */
+export async function* mapInputs(
+  items: AsyncIterable<InputItem>,
+  mapper: Mapper,
+  counts: MapCounts = emptyCounts(),
+): AsyncGenerator<MapOutcome> {
+  for await (const item of items) {
+    const outcome = mapItem(item, mapper);
+    count(counts, outcome);
+    yield outcome;
+  }
+}
+
+/** `file:line: record N: reason`, one line whatever the reason holds. */
+export function describeRejection(origin: RecordOrigin, reason: string): string {
+  const line = origin.line === undefined ? '' : `:${origin.line}`;
+  const flat = reason.replace(/\s+/g, ' ').slice(0, 500);
+  return `${origin.file}${line}: record ${origin.index}: ${flat}`;
+}
+
+export function summarize(counts: MapCounts): string {
+  const by = Object.entries(counts.skippedBy)
+    .filter(([, n]) => n > 0)
+    .map(([reason, n]) => `${reason} ${n}`);
+  const skipped = by.length ? `${counts.skipped} (${by.join(', ')})` : `${counts.skipped}`;
+  return (
+    `read ${counts.read}, mapped ${counts.mapped}, skipped ${skipped}, ` +
+    `rejected ${counts.rejected}`
+  );
+}

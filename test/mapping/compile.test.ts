@@ -1,0 +1,207 @@
+import { describe, expect, it } from 'vitest';
+import { quote } from '../../parsers/mapping/codegen';
+import { compileYaml, mappingWith } from './helpers';
+
+const HOSTILE = [
+  '"; process.exit(7); "',
+  "'; throw new Error('x'); '",
+  '`${process.exit(7)}`',
+  '*/ process.exit(7); /*',
+  'line\nbreak',
+  'sep\u2028arator\u2029',
+  '\\"); process.exit(7); //',
+  '</script><script>',
+];
+
+describe('values from YAML reach generated code only as literals', () => {
+  it.each(HOSTILE)('quote() round-trips %j', (value) => {
+    expect(eval(quote(value))).toBe(value);
+  });
+
+  it.each(HOSTILE)('a hostile constant and key stay strings: %j', (value) => {
+    const yaml = mappingWith(
+      [
+        '  - id: hostile_constant',
+        '    target: metadata.description',
+        `    constant: ${JSON.stringify(value)}`,
+        '  - id: hostile_table',
+        '    source: kind',
+        '    target: metadata.product_event_type',
+        '    table:',
+        `      ${JSON.stringify(value)}: ${JSON.stringify(value)}`,
+        '  - id: hostile_condition',
+        '    source: kind',
+        '    target: metadata.url_back_to_product',
+        `    when: { source: kind, equals: ${JSON.stringify(value)} }`,
+      ].join('\n'),
+    );
+    const { compiled, diagnostics } = compileYaml(yaml, 'hostile *\n name\u2028 .yaml');
+    expect(diagnostics).toEqual([]);
+    const event = compiled!.mapper.map({ time: '2024-01-01T00:00:00Z', kind: value }, []);
+    expect(event.metadata).toMatchObject({
+      description: value,
+      productEventType: value,
+      urlBackToProduct: value,
+    });
+  });
+
+  it('a hostile key for additional.fields is refused by the schema', () => {
+    const yaml = mappingWith(
+      [
+        '  - id: proto_key',
+        '    source: x',
+        '    target: additional.fields',
+        '    key: __proto__',
+      ].join('\n'),
+    );
+    const { compiled, diagnostics } = compileYaml(yaml);
+    expect(compiled).toBeUndefined();
+    expect(diagnostics[0]).toMatchObject({ code: 'mapping_schema', line: 11, row: 'proto_key' });
+  });
+
+  it('source paths that would reach a prototype are refused', () => {
+    const yaml = mappingWith(
+      [
+        '  - id: proto_path',
+        '    source: detail.__proto__.x',
+        '    target: metadata.description',
+      ].join('\n'),
+    );
+    const { diagnostics } = compileYaml(yaml);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ code: 'mapping_schema', line: 9, column: 13 });
+  });
+});
+
+describe('mapping diagnostics are located', () => {
+  it('reports text that is not YAML with its line', () => {
+    const { diagnostics } = compileYaml('log_type: X\nrows: [\n  - id: a\n');
+    expect(diagnostics.length).toBeGreaterThan(0);
+    expect(diagnostics[0]).toMatchObject({ code: 'mapping_yaml', severity: 'error' });
+    expect(diagnostics[0].line).toBeGreaterThan(1);
+  });
+
+  it('reports an unknown key at the key, naming the row', () => {
+    const yaml = mappingWith('  - id: typo\n    sorce: x\n    target: metadata.description');
+    const { diagnostics } = compileYaml(yaml);
+    expect(diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: 'mapping_schema',
+        line: 9,
+        column: 5,
+        row: 'typo',
+        message: "unknown key 'sorce'",
+      }),
+    );
+  });
+
+  it('reports every problem in one run, not the first', () => {
+    const yaml = mappingWith(
+      [
+        '  - id: no_such_field',
+        '    source: x',
+        '    target: principal.user.shoe_size',
+        '  - id: bad_enum',
+        '    target: metadata.event_type',
+        '    constant: USER_SHOPPING',
+        '  - id: enum_copy',
+        '    source: x',
+        '    target: metadata.event_type',
+      ].join('\n'),
+    );
+    const { compiled, diagnostics } = compileYaml(yaml);
+    expect(compiled).toBeUndefined();
+    expect(diagnostics.map((d) => [d.code, d.row, d.line])).toEqual([
+      ['mapping_target', 'no_such_field', 10],
+      ['mapping_target', 'bad_enum', 13],
+      ['mapping_target', 'enum_copy', 16],
+    ]);
+    expect(diagnostics[0].message).toContain("'shoe_size' does not exist in principal.user");
+    expect(diagnostics[1].message).toContain("'USER_SHOPPING' is not a value of");
+  });
+
+  it('requires a key for labels and refuses one on a plain field', () => {
+    const yaml = mappingWith(
+      [
+        '  - id: label_without_key',
+        '    source: x',
+        '    target: principal.user.attribute.labels',
+        '  - id: key_on_plain',
+        '    source: x',
+        '    target: metadata.description',
+        '    key: k',
+      ].join('\n'),
+    );
+    const { diagnostics } = compileYaml(yaml);
+    expect(diagnostics.map((d) => d.row)).toEqual(['label_without_key', 'key_on_plain']);
+  });
+
+  it('refuses a row with two logics and a duplicate id', () => {
+    const yaml = mappingWith(
+      [
+        '  - id: both',
+        '    target: metadata.description',
+        '    constant: a',
+        '    table: { a: b }',
+        '    source: x',
+        '  - id: event_time',
+        '    target: metadata.description',
+        '    constant: a',
+      ].join('\n'),
+    );
+    const { diagnostics } = compileYaml(yaml);
+    expect(diagnostics.map((d) => d.code)).toEqual(['mapping_row_logic', 'mapping_duplicate_id']);
+    expect(diagnostics[1].message).toContain('already used at line 3');
+  });
+
+  it('a timestamp target needs the timestamp transform', () => {
+    const yaml = mappingWith(
+      '  - id: raw_time\n    source: t\n    target: metadata.collected_timestamp',
+    );
+    const { diagnostics } = compileYaml(yaml);
+    expect(diagnostics[0].message).toContain("add 'transform: timestamp'");
+  });
+});
+
+describe('generated code', () => {
+  it('names the YAML file and line of every row in a comment', () => {
+    const yaml = mappingWith('  - id: product\n    target: metadata.product_name\n    constant: P');
+    const { compiled, file } = compileYaml(yaml);
+    expect(compiled!.source).toContain(`// ${file}:3 event_time: metadata.event_timestamp`);
+    expect(compiled!.source).toContain(`// ${file}:8 product: metadata.product_name`);
+    expect(compiled!.source.split('\n')[0]).toMatch(/^\/\/ @generated by udm/);
+  });
+
+  it('rejects a record whose required row finds nothing, saying why', () => {
+    const { compiled } = compileYaml(mappingWith(''));
+    const issues: string[] = [];
+    compiled!.mapper.map({ time: 'yesterday' }, issues);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatch(
+      /:3 row event_time: no metadata.event_timestamp from time: "yesterday"/,
+    );
+  });
+
+  it('writes for_each elements only when they hold something', () => {
+    const yaml = mappingWith(
+      [
+        '  - id: each_resource',
+        '    for_each: resources',
+        '    target: about',
+        '    rows:',
+        '      - id: arn',
+        '        source: ARN',
+        '        target: resource.id',
+      ].join('\n'),
+    );
+    const { compiled } = compileYaml(yaml);
+    const map = (resources: unknown) =>
+      compiled!.mapper.map({ time: '2024-01-01T00:00:00Z', resources }, []).about;
+    expect(map([{ ARN: 'a' }, {}, null, 'x', { ARN: 'b' }])).toEqual([
+      { resource: { id: 'a' } },
+      { resource: { id: 'b' } },
+    ]);
+    expect(map('not a list')).toBeUndefined();
+    expect(map([])).toBeUndefined();
+  });
+});

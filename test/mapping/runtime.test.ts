@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { after, put, text, timestamp } from '../../parsers/mapping/runtime';
+
+describe('timestamp', () => {
+  it.each([
+    ['2024-10-12T10:00:00Z', '2024-10-12T10:00:00Z'],
+    ['2024-10-12T10:00:00.000Z', '2024-10-12T10:00:00Z'],
+    ['2024-10-12T10:00:00.5Z', '2024-10-12T10:00:00.500Z'],
+    ['2024-10-12T10:00:00.1234Z', '2024-10-12T10:00:00.123400Z'],
+    ['2024-10-12T10:00:00.123456789Z', '2024-10-12T10:00:00.123456789Z'],
+    ['2020-01-01T01:30:00+02:00', '2019-12-31T23:30:00Z'],
+    ['2020-01-01T01:30:00-0530', '2020-01-01T07:00:00Z'],
+    ['2024-02-29T00:00:00Z', '2024-02-29T00:00:00Z'],
+    ['0099-01-01T00:00:00Z', '0099-01-01T00:00:00Z'],
+    ['2024-01-01 00:00:00.000', '2024-01-01T00:00:00Z'],
+    ['2025-03-05 21:19:44.000000000', '2025-03-05T21:19:44Z'],
+  ])('%s → %s', (input, output) => {
+    expect(timestamp(input)).toBe(output);
+  });
+
+  it.each([
+    '2023-02-29T00:00:00Z',
+    '2024-13-01T00:00:00Z',
+    '2024-01-01T24:00:00Z',
+    '2024-01-01T00:60:00Z',
+    '2024-01-01',
+    'yesterday',
+    '',
+    1700000000,
+    null,
+    '2024-01-01T00:00:00Z ' + 'x'.repeat(100_000),
+  ])('refuses %j', (input) => {
+    expect(timestamp(input)).toBeUndefined();
+  });
+});
+
+describe('text', () => {
+  it('spells scalars out and writes objects as compact JSON', () => {
+    expect(text('a')).toBe('a');
+    expect(text(7)).toBe('7');
+    expect(text(false)).toBe('false');
+    expect(text(['Encrypt', 'Decrypt'])).toBe('["Encrypt","Decrypt"]');
+    expect(text({ Department: 'Engineering' })).toBe('{"Department":"Engineering"}');
+  });
+
+  it('treats empty and non-data values as absent', () => {
+    for (const value of ['', null, undefined, NaN, Infinity, () => 1]) {
+      expect(text(value)).toBeUndefined();
+    }
+  });
+});
+
+describe('after', () => {
+  it('takes the key id out of a key ARN and nothing out of an alias ARN', () => {
+    const arn = 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    expect(after(arn, ':key/')).toBe('1234abcd-12ab-34cd-56ef-1234567890ab');
+    expect(after('arn:aws:kms:us-west-2:111122223333:alias/x', ':key/')).toBeUndefined();
+    expect(after('arn:aws:kms:us-west-2:111122223333:key/', ':key/')).toBeUndefined();
+  });
+});
+
+describe('put', () => {
+  it('keeps __proto__ as data', () => {
+    const map: Record<string, unknown> = {};
+    put(map, '__proto__', 'x');
+    expect(Object.getPrototypeOf(map)).toBe(Object.prototype);
+    expect(JSON.stringify(map)).toBe('{"__proto__":"x"}');
+  });
+});
