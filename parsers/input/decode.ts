@@ -1,0 +1,171 @@
+/**
+ * Turns a stream of bytes into a stream of text: gunzips it when its first bytes are the gzip
+ * magic (never judged by file name), decodes UTF-8 across chunk boundaries, drops a leading
+ * byte order mark. It never throws: a failing source or a damaged gzip stream ends the text
+ * with one Damage, after every piece of text decoded before the damage.
+ */
+
+import { StringDecoder } from 'node:string_decoder';
+import * as zlib from 'node:zlib';
+
+export interface Damage {
+  damage: string;
+}
+
+/** Filled in once the first bytes are seen. */
+export interface DecodeState {
+  gzip: boolean;
+}
+
+type Chunk = Buffer | string;
+
+const BYTE_ORDER_MARK = 0xfeff;
+
+/**
+ * An error's message without the `, open '/the/path'` Node ends system errors with: the item
+ * names the file already.
+ */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const syscall = (error as { syscall?: unknown }).syscall;
+  if (typeof syscall !== 'string') return error.message;
+  const tail = `, ${syscall}`;
+  const at = error.message.lastIndexOf(tail);
+  return at > 0 ? error.message.slice(0, at) : error.message;
+}
+
+function toBuffer(chunk: Chunk): Buffer {
+  return typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+}
+
+function isGzip(bytes: Buffer): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** The first chunks of the source, joined, until there are enough bytes to spot gzip. */
+async function readHead(source: AsyncIterator<Chunk>): Promise<Buffer> {
+  const head: Buffer[] = [];
+  let size = 0;
+  while (size < 2) {
+    const next = await source.next();
+    if (next.done) break;
+    const bytes = toBuffer(next.value);
+    head.push(bytes);
+    size += bytes.length;
+  }
+  return head.length === 1 ? head[0] : Buffer.concat(head);
+}
+
+async function* rest(source: AsyncIterator<Chunk>): AsyncGenerator<Buffer> {
+  for (let next = await source.next(); !next.done; next = await source.next()) {
+    yield toBuffer(next.value);
+  }
+}
+
+function gzipDamage(error: Error & { code?: string }): Damage {
+  const truncated = error.code === 'Z_BUF_ERROR';
+  return { damage: `${truncated ? 'truncated' : 'corrupt'} gzip: ${error.message}` };
+}
+
+/** Resolves once the gunzip stream has taken `input` in (or, with none, ended), or failed. */
+function feed(gunzip: zlib.Gunzip, input: Buffer | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      gunzip.off('error', done);
+      gunzip.off('end', done);
+      resolve();
+    };
+    gunzip.once('error', done);
+    if (input) {
+      gunzip.write(input, done);
+    } else {
+      gunzip.once('end', done);
+      gunzip.end();
+    }
+  });
+}
+
+/**
+ * Compressed bytes are fed to zlib this many at a time and their output passed on before the
+ * next: deflate expands at most about 1032 times, so a slice never makes more than ~16 MiB.
+ */
+const FEED_BYTES = 16 * 1024;
+
+/**
+ * Gunzips, a slice at a time so memory stays bounded by one slice's expansion. Output is
+ * taken from 'data' events as zlib pushes it: every byte decoded before a failure arrives
+ * before the failure does (async iteration of a failed stream would drop it). Concatenated
+ * gzip members are handled by zlib itself.
+ */
+async function* gunzip(
+  head: Buffer,
+  source: AsyncIterator<Chunk>,
+): AsyncGenerator<Buffer | Damage> {
+  const stream = zlib.createGunzip({ chunkSize: 64 * 1024 });
+  const output: Buffer[] = [];
+  let failure: Error | undefined;
+  stream.on('data', (bytes: Buffer) => output.push(bytes));
+  stream.on('error', (error) => (failure = error));
+  try {
+    let input: Buffer | undefined = head;
+    while (input && !failure) {
+      for (let at = 0; at < input.length && !failure; at += FEED_BYTES) {
+        await feed(stream, input.subarray(at, at + FEED_BYTES));
+        yield* output.splice(0);
+      }
+      if (failure) break;
+      const next = await source.next();
+      input = next.done ? undefined : toBuffer(next.value);
+    }
+    if (!failure) await feed(stream, undefined);
+    yield* output.splice(0);
+    if (failure) yield gzipDamage(failure);
+  } finally {
+    stream.destroy();
+  }
+}
+
+async function* decompress(source: AsyncIterable<Chunk>, state: DecodeState) {
+  const iterator = source[Symbol.asyncIterator]();
+  try {
+    const head = await readHead(iterator);
+    if (isGzip(head)) {
+      state.gzip = true;
+      yield* gunzip(head, iterator);
+    } else {
+      if (head.length > 0) yield head;
+      yield* rest(iterator);
+    }
+  } catch (error) {
+    yield { damage: `cannot read: ${describeError(error)}` };
+  } finally {
+    // Releases the file handle when the reader stops early; a source that failed may fail again.
+    await iterator.return?.().catch(() => undefined);
+  }
+}
+
+export async function* decodeText(
+  source: AsyncIterable<Chunk>,
+  state: DecodeState,
+): AsyncGenerator<string | Damage> {
+  const decoder = new StringDecoder('utf8');
+  let atStart = true;
+  const clean = (text: string): string => {
+    if (!atStart || text.length === 0) return text;
+    atStart = false;
+    return text.charCodeAt(0) === BYTE_ORDER_MARK ? text.slice(1) : text;
+  };
+  for await (const piece of decompress(source, state)) {
+    if (Buffer.isBuffer(piece)) {
+      const text = clean(decoder.write(piece));
+      if (text) yield text;
+      continue;
+    }
+    const tail = clean(decoder.end());
+    if (tail) yield tail;
+    yield piece;
+    return;
+  }
+  const tail = clean(decoder.end());
+  if (tail) yield tail;
+}

@@ -1,0 +1,129 @@
+/**
+ * The input reader: paths in, InputItems out, one item per span of input, in input order.
+ * Files are streamed (never read whole), gunzipped when their content is gzip, split into
+ * records by a JSON boundary scanner, and each record classified. Bad input of any kind
+ * becomes `reject` items; nothing here prints or throws for bad input.
+ */
+
+import { classify, type Verdict } from './classify';
+import { decodeText, type DecodeState } from './decode';
+import { JsonScanner, TEXT_OUTSIDE_JSON, type Span } from './scan-json';
+import type { InputItem, ReadOptions, RecordOrigin } from './types';
+import { findSources, type Source } from './walk';
+
+export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024;
+
+/** Numbers the items of one file and stamps them with where they came from. */
+class FileItems {
+  private index = 0;
+  /** Lines of text outside any JSON, gathered so a stretch of prose is one reject, not many. */
+  private prose?: { lines: string[]; line: number };
+
+  constructor(
+    private readonly file: string,
+    private readonly state: DecodeState,
+  ) {}
+
+  private origin(line?: number): RecordOrigin {
+    const origin: RecordOrigin = { file: this.file, index: this.index++ };
+    if (line !== undefined) origin.line = line;
+    return origin;
+  }
+
+  reject(reason: string, raw: string, line?: number): InputItem {
+    return { kind: 'reject', origin: this.origin(line), reason, raw };
+  }
+
+  /** The gathered prose, as one reject; call before any other item and at the end. */
+  *endProse(): Generator<InputItem> {
+    if (!this.prose) return;
+    const { lines, line } = this.prose;
+    this.prose = undefined;
+    const count = lines.length > 1 ? ` (${lines.length} lines)` : '';
+    yield this.reject(TEXT_OUTSIDE_JSON + count, lines.join('\n'), line);
+  }
+
+  fromVerdict(verdict: Verdict, text: string, line: number): InputItem {
+    switch (verdict.kind) {
+      case 'record':
+        return {
+          kind: 'record',
+          origin: this.origin(line),
+          shape: verdict.shape,
+          gzip: this.state.gzip,
+          envelope: verdict.envelope,
+          raw: verdict.raw ?? text,
+        };
+      case 'skip':
+        return {
+          kind: 'skip',
+          origin: this.origin(line),
+          reason: verdict.reason,
+          detail: verdict.detail,
+        };
+      default:
+        return this.reject(verdict.reason, verdict.raw ?? text, line);
+    }
+  }
+
+  *fromSpans(spans: Span[]): Generator<InputItem> {
+    for (const span of spans) {
+      if (span.kind === 'bad' && span.reason === TEXT_OUTSIDE_JSON) {
+        if (this.prose) this.prose.lines.push(span.text);
+        else this.prose = { lines: [span.text], line: span.line };
+        continue;
+      }
+      yield* this.endProse();
+      if (span.kind === 'bad') {
+        yield this.reject(span.reason, span.text, span.line);
+        continue;
+      }
+      for (const verdict of classify(span.value, span.inRecords)) {
+        yield this.fromVerdict(verdict, span.text, span.line);
+      }
+    }
+  }
+}
+
+async function* readSource(
+  source: Extract<Source, { open: unknown }>,
+  maxRecordBytes: number,
+): AsyncGenerator<InputItem> {
+  const state: DecodeState = { gzip: false };
+  const items = new FileItems(source.file, state);
+  const scanner = new JsonScanner({ maxRecordBytes });
+  for await (const piece of decodeText(source.open(), state)) {
+    if (typeof piece === 'string') {
+      yield* items.fromSpans(scanner.push(piece));
+      continue;
+    }
+    // The source failed: what was left open is the damaged tail, reported once.
+    const pending = scanner.abandon();
+    yield* items.endProse();
+    yield items.reject(piece.damage, pending.text, pending.line);
+    return;
+  }
+  yield* items.fromSpans(scanner.end());
+  yield* items.endProse();
+}
+
+/**
+ * Reads every path in order (files, directories walked in sorted order, `-` for standard
+ * input) and yields one item per record, skipped record or rejected span.
+ */
+export async function* readInputs(
+  paths: string[],
+  options: ReadOptions = {},
+): AsyncGenerator<InputItem> {
+  const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  // process.stdin is only touched when `-` is read: creating it has side effects.
+  const stdin = () => options.stdin ?? process.stdin;
+  for await (const source of findSources(paths, stdin)) {
+    if ('error' in source) {
+      const reason = `cannot read: ${source.error}`;
+      yield { kind: 'reject', origin: { file: source.file, index: 0 }, reason, raw: '' };
+    } else {
+      yield* readSource(source, maxRecordBytes);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Expands the paths the user gave into the sources to read, in order: each path as given,
+ * a directory's entries recursively in sorted order, `-` for standard input. A path that
+ * cannot be read becomes a failed source, so the reader reports it instead of skipping it.
+ */
+
+import { createReadStream, type Stats } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { describeError } from './decode';
+
+export type Source =
+  { file: string; open: () => AsyncIterable<Buffer | string> } | { file: string; error: string };
+
+export const STDIN_PATH = '-';
+
+function fileSource(file: string): Source {
+  return { file, open: () => createReadStream(file) };
+}
+
+/** Identity of a directory, to notice a symbolic link leading back to a parent. */
+function directoryId(stats: Stats): string {
+  return `${stats.dev}:${stats.ino}`;
+}
+
+async function* walkDirectory(
+  dir: string,
+  stats: Stats,
+  parents: ReadonlySet<string>,
+): AsyncGenerator<Source> {
+  const id = directoryId(stats);
+  if (parents.has(id)) {
+    yield { file: dir, error: 'directory loop: a symbolic link leads back to a parent' };
+    return;
+  }
+  let names: string[];
+  try {
+    names = (await readdir(dir)).sort();
+  } catch (error) {
+    yield { file: dir, error: describeError(error) };
+    return;
+  }
+  const inner = new Set(parents).add(id);
+  for (const name of names) {
+    const file = path.join(dir, name);
+    let entry: Stats;
+    try {
+      entry = await stat(file);
+    } catch (error) {
+      yield { file, error: describeError(error) };
+      continue;
+    }
+    if (entry.isDirectory()) yield* walkDirectory(file, entry, inner);
+    else if (entry.isFile()) yield fileSource(file);
+    // Sockets, FIFOs and devices inside a directory are not log files: only regular files.
+  }
+}
+
+/**
+ * The sources under `paths`. A path given by name is read whatever it is (a FIFO such as
+ * `<(zcat …)` included), except a directory, which is walked.
+ */
+export async function* findSources(
+  paths: readonly string[],
+  stdin: () => AsyncIterable<Buffer | string>,
+): AsyncGenerator<Source> {
+  for (const given of paths) {
+    if (given === STDIN_PATH) {
+      yield { file: given, open: stdin };
+      continue;
+    }
+    let stats: Stats;
+    try {
+      stats = await stat(given);
+    } catch (error) {
+      yield { file: given, error: describeError(error) };
+      continue;
+    }
+    if (stats.isDirectory()) yield* walkDirectory(given, stats, new Set());
+    else yield fileSource(given);
+  }
+}
