@@ -242,8 +242,10 @@ function writeStatement(target: Target, udm: string, value: string): string {
       return `${property(parent, target.field)} = ${value};`;
     case 'push':
       return `list(${parent}, ${field}).push(${value});`;
-    case 'label':
-      return `list(${parent}, ${field}).push({ key: ${quote(target.write.key)}, value: ${value} });`;
+    case 'label': {
+      const key = quote(target.write.key);
+      return `list(${parent}, ${field}).push({ key: ${key}, value: ${value} });`;
+    }
     case 'struct':
       return `put(child(${parent}, ${field}), ${quote(target.write.key)}, ${value});`;
     case 'element':

@@ -9,7 +9,8 @@ type Obj = Record<string, unknown>;
 
 /**
  * A source value as UDM text: strings as they are, numbers and booleans spelled out, objects and
- * arrays as compact JSON. Absent, null, empty and non-data values (functions) are undefined.
+ * arrays as compact JSON. Absent, null, empty (``, `{}`, `[]`) and non-data values (functions)
+ * are undefined: UDM omits empty values.
  */
 export function text(value: unknown): string | undefined {
   switch (typeof value) {
@@ -20,10 +21,15 @@ export function text(value: unknown): string | undefined {
     case 'boolean':
       return String(value);
     case 'object':
-      return value === null ? undefined : JSON.stringify(value);
+      return value === null || isEmptyObject(value) ? undefined : JSON.stringify(value);
     default:
       return undefined;
   }
+}
+
+function isEmptyObject(value: object): boolean {
+  for (const _ in value) return false;
+  return true;
 }
 
 const ISO_8601 =

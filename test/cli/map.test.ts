@@ -26,7 +26,7 @@ describe('udm map', () => {
     const out = path.join(temp(), 'events.ndjson');
     const run = udm(['map', 'samples/kms', '--out', out]);
     expect(run.stderr).toMatch(
-      /^udm map: read (\d+), mapped (\d+), skipped 2 \(non-kms 1, digest 1\), rejected 0; events in /m,
+      /^udm map: read \d+, mapped \d+, skipped 2 \(non-kms 1, digest 1\), rejected 0; events in /m,
     );
     const [, read, mapped] = /read (\d+), mapped (\d+)/.exec(run.stderr)!.map(Number);
     const lines = readFileSync(out, 'utf8').trim().split('\n');

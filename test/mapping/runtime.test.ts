@@ -44,7 +44,7 @@ describe('text', () => {
   });
 
   it('treats empty and non-data values as absent', () => {
-    for (const value of ['', null, undefined, NaN, Infinity, () => 1]) {
+    for (const value of ['', null, undefined, NaN, Infinity, () => 1, {}, []]) {
       expect(text(value)).toBeUndefined();
     }
   });
