@@ -23,7 +23,7 @@ export interface UdmField {
 }
 
 const PROTO_DIR = path.join(__dirname, '..', '..', 'vendor', 'udm-proto');
-const ROOT_MESSAGE = 'google.backstory.UDM';
+export const ROOT_MESSAGE = 'google.backstory.UDM';
 
 const SCALAR_KINDS: Record<string, UdmKind> = {
   string: 'string',
@@ -62,7 +62,7 @@ export function jsonNameOf(protoName: string): string {
   return protoName.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-function describeField(field: protobuf.Field): UdmField {
+export function describeField(field: protobuf.Field): UdmField {
   const base = { name: field.name, jsonName: jsonNameOf(field.name), repeated: field.repeated };
   const resolved = field.resolvedType;
   if (resolved instanceof protobuf.Enum) {
@@ -76,6 +76,19 @@ function describeField(field: protobuf.Field): UdmField {
     return { ...base, kind: 'message', typeName };
   }
   return { ...base, kind: SCALAR_KINDS[field.type] ?? 'string' };
+}
+
+/** Every message type reachable from the UDM event, with its fields, in a stable order. */
+export function allMessageTypes(): { name: string; fields: UdmField[] }[] {
+  const seen = new Map<string, UdmField[]>();
+  const visit = (typeName: string) => {
+    if (seen.has(typeName)) return;
+    const fields = [...messageFields(typeName).values()];
+    seen.set(typeName, fields);
+    for (const field of fields) if (field.kind === 'message') visit(field.typeName as string);
+  };
+  visit(ROOT_MESSAGE);
+  return [...seen.keys()].sort().map((name) => ({ name, fields: seen.get(name)! }));
 }
 
 /** The fields of a UDM message type, by proto name. */
