@@ -1,6 +1,7 @@
 /**
  * Diagnostics are values: libraries collect them and return them, and only the CLI prints.
  * Every diagnostic names the file and, where one exists, the line and column it is about.
+ * Codes are stable and listed once, with their severity, in CODES below.
  */
 
 export type Severity = 'error' | 'warning';
@@ -11,21 +12,72 @@ export interface SourceLocation {
   line: number;
   /** 1-based. */
   column: number;
+  /** Where the located text ends (exclusive), when it is known and on the same line. */
+  endColumn?: number;
 }
 
+export const CODES = {
+  mapping_unreadable: ['error', 'the mapping file cannot be read'],
+  mapping_yaml: ['error', 'the mapping file is not valid YAML'],
+  mapping_schema: ['error', 'the file does not have the structure of a mapping'],
+  mapping_row_logic: ['error', 'a row has no logic, or more than one'],
+  mapping_duplicate_id: ['error', 'two rows have the same id'],
+  mapping_target: ['error', 'the UDM target does not exist or cannot take what the row writes'],
+  mapping_target_conflict: ['error', 'two rows write one UDM field and neither is declared to win'],
+  mapping_overrides: ['error', "'overrides' names a row that does not write the same field"],
+  mapping_condition_never: ['error', "a row's conditions can never all hold"],
+  mapping_source_unseen: ['warning', 'a source path occurs in no fixture record'],
+  mapping_no_fixtures: ['warning', 'the mapping has no fixture cases to check its sources against'],
+} as const satisfies Record<string, readonly [Severity, string]>;
+
+export type DiagnosticCode = keyof typeof CODES;
+
 export interface Diagnostic extends SourceLocation {
-  /** Stable identifier, such as `mapping_schema`; tests and tools key on it, not the message. */
-  code: string;
+  /** Stable identifier; tests and tools key on it, not on the message. */
+  code: DiagnosticCode;
   severity: Severity;
   message: string;
   /** The mapping row the problem belongs to, when there is one. */
   row?: string;
 }
 
+/** Builds a diagnostic; its severity comes from the catalog, never from the caller. */
+export function diagnostic(
+  code: DiagnosticCode,
+  at: SourceLocation,
+  message: string,
+  row?: string,
+): Diagnostic {
+  return { ...at, code, severity: CODES[code][0], message, ...(row ? { row } : {}) };
+}
+
 export function formatDiagnostic(d: Diagnostic): string {
   const where = `${d.file}:${d.line}:${d.column}`;
   const row = d.row ? ` (row ${d.row})` : '';
   return `${where}: ${d.severity} ${d.code}: ${d.message}${row}`;
+}
+
+/**
+ * The compiler-style form: the message, the location, and the source line with the located
+ * text underlined. `lines` are the file's lines; without them only the first two lines print.
+ */
+export function formatWithExcerpt(d: Diagnostic, lines?: readonly string[]): string {
+  const row = d.row ? ` (row ${d.row})` : '';
+  const head = [
+    `${d.severity}[${d.code}]: ${d.message}`,
+    `  --> ${d.file}:${d.line}:${d.column}${row}`,
+  ];
+  const text = lines?.[d.line - 1];
+  if (text === undefined) return head.join('\n');
+  const gutter = ' '.repeat(String(d.line).length);
+  const end = d.endColumn && d.endColumn > d.column ? d.endColumn : text.trimEnd().length + 1;
+  const carets = '^'.repeat(Math.max(1, end - d.column));
+  return [
+    ...head,
+    `${gutter} |`,
+    `${d.line} | ${text}`,
+    `${gutter} | ${' '.repeat(d.column - 1)}${carets}`,
+  ].join('\n');
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { compileFunction } from 'node:vm';
 import { DiagnosticsError, hasErrors, type Diagnostic } from '../diagnostics';
+import { checkPlan } from './checks';
 import { generateMapperModule } from './codegen';
 import { loadMappingFile } from './load';
 import type { Mapping } from './model';
@@ -26,18 +27,28 @@ export interface CompileResult {
   diagnostics: Diagnostic[];
 }
 
-/** `file` is read relative to the working directory and named as given in diagnostics. */
-export function compileMappingFile(file: string): CompileResult {
+export interface Analysis {
+  /** The plan of every row that resolved, even when others did not. */
+  plan?: Plan;
+  diagnostics: Diagnostic[];
+}
+
+/** Loads, resolves and checks a mapping as far as it can, collecting every diagnostic. */
+export function analyzeMappingFile(file: string): Analysis {
   const loaded = loadMappingFile(file);
   if (!loaded.mapping || hasErrors(loaded.diagnostics)) return { diagnostics: loaded.diagnostics };
-
   const { plan, diagnostics } = planMapping(loaded.mapping);
-  const all = [...loaded.diagnostics, ...diagnostics];
-  if (hasErrors(all)) return { diagnostics: all };
+  return { plan, diagnostics: [...loaded.diagnostics, ...diagnostics, ...checkPlan(plan)] };
+}
+
+/** `file` is read relative to the working directory and named as given in diagnostics. */
+export function compileMappingFile(file: string): CompileResult {
+  const { plan, diagnostics } = analyzeMappingFile(file);
+  if (!plan || hasErrors(diagnostics)) return { diagnostics };
 
   const source = generateMapperModule(plan);
   const mapper = instantiate(source, generatedFileName(file));
-  return { compiled: { mapping: loaded.mapping, plan, source, mapper }, diagnostics: all };
+  return { compiled: { mapping: plan.mapping, plan, source, mapper }, diagnostics };
 }
 
 /** Like compileMappingFile, for callers that cannot go on without a mapper. */

@@ -7,7 +7,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Ajv, { type ErrorObject } from 'ajv';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import type { Diagnostic, SourceLocation } from '../diagnostics';
+import {
+  diagnostic,
+  type Diagnostic,
+  type DiagnosticCode,
+  type SourceLocation,
+} from '../diagnostics';
 import { mappingFileSchema } from './mapping-schema';
 import type { AcceptTest, Condition, Mapping, Row, Transform } from './model';
 
@@ -55,13 +60,18 @@ export function loadMapping(text: string, file: string): LoadResult {
     title: (json.title as string | undefined) ?? (json.log_type as string),
     accept: buildAccept((json.accept as Json[] | undefined) ?? [], locate),
     rows,
+    ignore: ((json.ignore as Json[] | undefined) ?? []).map((item, i) => ({
+      source: toList(item.source as string | string[]),
+      reason: item.reason as string,
+      loc: locate(['ignore', i]),
+    })),
     sha256: createHash('sha256').update(text).digest('hex'),
   };
   return { mapping, diagnostics };
 }
 
-function at(loc: SourceLocation, code: string, message: string, row?: string): Diagnostic {
-  return { ...loc, code, severity: 'error', message, ...(row ? { row } : {}) };
+function at(loc: SourceLocation, code: DiagnosticCode, message: string, row?: string): Diagnostic {
+  return diagnostic(code, loc, message, row);
 }
 
 function yamlError(
@@ -91,7 +101,9 @@ function locationOf(
   const range = (node as { range?: [number, number, number] } | null)?.range;
   if (range) offset = range[0];
   const pos = lines.linePos(offset);
-  return { file, line: pos.line, column: pos.col };
+  const end = range ? lines.linePos(range[1]) : undefined;
+  const sameLine = end !== undefined && end.line === pos.line && end.col > pos.col;
+  return { file, line: pos.line, column: pos.col, ...(sameLine ? { endColumn: end.col } : {}) };
 }
 
 function childNode(node: unknown, step: PathKey, wantKey: boolean): unknown {
@@ -205,8 +217,9 @@ function buildRow(
     ...(typeof item.key === 'string' ? { key: item.key } : {}),
     when: toList(item.when as Json | Json[] | undefined).map(buildCondition),
     required: item.required === true,
+    overrides: toList(item.overrides as string | string[] | undefined),
     loc,
-    keyLoc: Object.fromEntries(Object.keys(item).map((k) => [k, locate([...path, k])])),
+    keyLoc: keyLocations(item, path, locate),
   };
   const source = toList(item.source as string | string[] | undefined);
   switch (logic[0]) {
@@ -252,6 +265,21 @@ function logicProblem(
     return { key: 'transform', message: `a ${kind} row takes no 'transform'` };
   }
   return undefined;
+}
+
+/** Where each key's value is, and each item of a list value (`source.1`, `when.0`). */
+function keyLocations(
+  item: Json,
+  path: PathKey[],
+  locate: (path: PathKey[]) => SourceLocation,
+): Record<string, SourceLocation> {
+  const locations: Record<string, SourceLocation> = {};
+  for (const [key, value] of Object.entries(item)) {
+    locations[key] = locate([...path, key]);
+    if (!Array.isArray(value)) continue;
+    value.forEach((_, i) => (locations[`${key}.${i}`] = locate([...path, key, i])));
+  }
+  return locations;
 }
 
 function tableOf(item: Json): { table: [string, string][]; fallback?: string } {

@@ -70,6 +70,12 @@ const row = {
     },
     when: { anyOf: [condition, { type: 'array', items: condition, minItems: 1 }] },
     required: { type: 'boolean' },
+    overrides: {
+      anyOf: [
+        { type: 'string', pattern: '^[a-z][a-z0-9_]{0,63}$' },
+        { type: 'array', items: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,63}$' } },
+      ],
+    },
     for_each: sourcePath,
     rows: { type: 'array', items: { $ref: '#/definitions/row' }, minItems: 1 },
   },
@@ -99,5 +105,14 @@ export const mappingFileSchema = {
       },
     },
     rows: { type: 'array', items: { $ref: '#/definitions/row' }, minItems: 1 },
+    ignore: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['source', 'reason'],
+        additionalProperties: false,
+        properties: { source: sourcePaths, reason: text },
+      },
+    },
   },
 } as const;

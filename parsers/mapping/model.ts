@@ -26,6 +26,8 @@ interface RowCommon {
   when: Condition[];
   /** A record for which a required row produces nothing is rejected. */
   required: boolean;
+  /** Rows writing the same field that this row wins over (it runs after them). */
+  overrides: string[];
   /** Where the row starts, and where the value of each of its keys is (`target`, say). */
   loc: SourceLocation;
   keyLoc: Record<string, SourceLocation>;
@@ -50,6 +52,13 @@ export interface AcceptTest {
   loc: SourceLocation;
 }
 
+/** Source paths the mapping reads on purpose from nowhere, each with its reason. */
+export interface IgnoredSource {
+  source: SourcePath[];
+  reason: string;
+  loc: SourceLocation;
+}
+
 export interface Mapping {
   /** The path the mapping was read from, as given. */
   file: string;
@@ -57,6 +66,7 @@ export interface Mapping {
   title: string;
   accept: AcceptTest[];
   rows: Row[];
+  ignore: IgnoredSource[];
   /** sha256 of the YAML text, recorded in generated code to show what it was compiled from. */
   sha256: string;
 }

@@ -4,12 +4,14 @@
  * the reference interpreter, so the two cannot disagree about where a value goes.
  */
 
-import type { Diagnostic } from '../diagnostics';
+import { diagnostic, type Diagnostic } from '../diagnostics';
 import type { Mapping, Row } from './model';
 import { resolveUdmPath, type UdmField } from './udm-schema';
 
 /** How to step from a message into one of its fields on the way to the target. */
 export interface WriteStep {
+  /** The proto name (snake_case), as UDM paths write it. */
+  name: string;
   jsonName: string;
   /** `object`: a singular message; `first`: the one element the mapping fills of a repeated one. */
   how: 'object' | 'first';
@@ -26,6 +28,8 @@ export interface Target {
   parents: WriteStep[];
   /** The JSON name written last: a field, a list, or the Struct that receives `key`. */
   field: string;
+  /** The same field's proto name. */
+  fieldName: string;
   write: WriteMode;
   leaf: UdmField;
 }
@@ -57,13 +61,7 @@ function planRows(rows: Row[], from: string, diagnostics: Diagnostic[]): Planned
 
 function planRow(row: Row, from: string, diagnostics: Diagnostic[]): PlannedRow | undefined {
   const report = (message: string, key = 'target') =>
-    diagnostics.push({
-      ...(row.keyLoc[key] ?? row.loc),
-      code: 'mapping_target',
-      severity: 'error',
-      message,
-      row: row.id,
-    });
+    diagnostics.push(diagnostic('mapping_target', row.keyLoc[key] ?? row.loc, message, row.id));
 
   const resolution = resolveUdmPath(row.target, from);
   if ('error' in resolution) return void report(resolution.error);
@@ -83,10 +81,11 @@ function planRow(row: Row, from: string, diagnostics: Diagnostic[]): PlannedRow 
 function targetOf(row: Row, fields: UdmField[], structMap: boolean): Target | string {
   const leaf = fields[fields.length - 1];
   const parents: WriteStep[] = fields.slice(0, -1).map((f) => ({
+    name: f.name,
     jsonName: f.jsonName,
     how: f.repeated ? 'first' : 'object',
   }));
-  const base = { parents, field: leaf.jsonName, leaf };
+  const base = { parents, field: leaf.jsonName, fieldName: leaf.name, leaf };
 
   if (row.kind === 'for_each') {
     if (leaf.kind !== 'message' || !leaf.repeated) {
