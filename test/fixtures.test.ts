@@ -27,7 +27,7 @@ describe('fixture cases', () => {
   });
 
   describe.each(cases.map((c) => [c.name, c] as const))('%s', (_name, fixture) => {
-    it('matches its golden (npm run goldens rewrites changed ones)', async () => {
+    it('matches its golden (udm test --update rewrites changed ones)', async () => {
       const result = await runCase(fixture, compiled.mapper);
       const golden = readFileSync(path.join(fixture.dir, GOLDEN_FILE), 'utf8');
       expect(goldenText(fixture, result)).toBe(golden);

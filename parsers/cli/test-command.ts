@@ -1,0 +1,89 @@
+/**
+ * `udm test`: runs every fixture case and shows only what fails, field by field, naming the
+ * mapping row behind each field. `--update` rewrites the goldens whose output changed and shows
+ * what changed; the hand-written checks of case.yaml are never rewritten.
+ */
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  GOLDEN_FILE,
+  goldenText,
+  runCase,
+  scanCases,
+  unmetExpectations,
+  type FixtureCase,
+} from '../fixtures/cases';
+import { compareWithGolden, formatDiff, readGolden } from '../fixtures/compare';
+import type { CompiledMapping } from '../mapping/compile';
+import type { Io } from './io';
+import { loadMapper, shown } from './mapper';
+
+export interface TestOptions {
+  filter?: string;
+  update?: boolean;
+  mapping: string;
+  fixtures: string;
+}
+
+interface Outcome {
+  failed: boolean;
+  updated: boolean;
+  lines: string[];
+}
+
+export async function runTest(options: TestOptions, io: Io): Promise<number> {
+  const compiled = loadMapper(options.mapping, io);
+  if (!compiled) return 2;
+  const { cases, problems } = scanCases(options.fixtures);
+  for (const problem of problems) io.stdout.write(`BROKEN ${problem}\n`);
+
+  const selected = cases.filter((c) => c.name.includes(options.filter ?? ''));
+  let [failed, updated] = [problems.length, 0];
+  for (const fixture of selected) {
+    const outcome = await testCase(fixture, compiled, options.update === true);
+    if (outcome.lines.length) io.stdout.write(outcome.lines.join('\n') + '\n');
+    failed += outcome.failed ? 1 : 0;
+    updated += outcome.updated ? 1 : 0;
+  }
+
+  const passed = selected.length - failed + problems.length;
+  const update = options.update ? `; ${updated} golden(s) updated` : '';
+  io.stdout.write(
+    `udm test: ${selected.length} case(s), ${passed} passed, ${failed} failed${update}\n`,
+  );
+  return failed > 0 ? 1 : 0;
+}
+
+async function testCase(fixture: FixtureCase, compiled: CompiledMapping, update: boolean) {
+  const outcome: Outcome = { failed: false, updated: false, lines: [] };
+  const result = await runCase(fixture, compiled.mapper);
+  const goldenFile = path.join(fixture.dir, GOLDEN_FILE);
+  const { golden, problem } = readGolden(goldenFile);
+  const diffs = golden ? compareWithGolden(compiled.plan, golden, result) : [];
+
+  const text = goldenText(fixture, result);
+  const stale = !golden || readFileSync(goldenFile, 'utf8') !== text;
+  if (update && stale) {
+    writeFileSync(goldenFile, text);
+    outcome.updated = true;
+    outcome.lines.push(
+      `UPDATED ${fixture.name}: ${shown(goldenFile)}`,
+      ...diffs.flatMap(formatDiff),
+    );
+  } else if (problem || diffs.length || stale) {
+    outcome.failed = true;
+    outcome.lines.push(`FAIL ${fixture.name}`, ...(problem ? [`  ${problem}`] : []));
+    outcome.lines.push(...diffs.flatMap(formatDiff));
+    if (!problem && !diffs.length) outcome.lines.push(`  ${GOLDEN_FILE} is not in canonical form`);
+  }
+
+  const unmet = unmetExpectations(fixture, result);
+  if (unmet.length) {
+    if (!outcome.failed) outcome.lines.push(`FAIL ${fixture.name}`);
+    outcome.failed = true;
+    const caseFile = shown(path.join(fixture.dir, 'case.yaml'));
+    outcome.lines.push(...unmet.map((u) => `  ${caseFile}: ${u}`));
+  }
+  return outcome;
+}
