@@ -6,8 +6,14 @@ import { Command, CommanderError } from 'commander';
 import { runCompile } from './compile-command';
 import { processIo, UsageError, type Io } from './io';
 import { runMap } from './map-command';
-import { DEFAULT_MAPPING, PACKAGE_ROOT, printDiagnostics, shown } from './mapper';
-import { compileMappingFile } from '../mapping/compile';
+import { runTest } from './test-command';
+import { runExplain } from './explain-command';
+import { runCoverage } from './coverage-command';
+import { runDocs } from './docs-command';
+import { runGoogleExport, runGoogleImport } from './google-command';
+import { fixturesDirFor } from '../fixtures/cases';
+import { runValidate } from './validate-command';
+import { DEFAULT_MAPPING, PACKAGE_ROOT, shown } from './mapper';
 
 function mappingFiles(given: string[]): string[] {
   if (given.length) return given;
@@ -54,20 +60,75 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .command('validate')
     .description('check mapping files and report every problem with file:line:column')
     .argument('[mappings...]', 'mapping YAML files (default: every file in mappings/)')
-    .action((files: string[]) => setExit(validateMappings(mappingFiles(files), io)));
+    .action(async (files: string[]) => setExit(await runValidate(mappingFiles(files), io)));
+
+  udm
+    .command('test')
+    .description('run the fixture cases; show only failures, field by field, with their rows')
+    .option('-f, --filter <text>', 'only cases whose name contains this text')
+    .option('-u, --update', 'rewrite the goldens whose output changed, and show what changed')
+    .option('-m, --mapping <file>', 'mapping YAML', shown(DEFAULT_MAPPING))
+    .option('--fixtures <dir>', 'fixture cases (default: fixtures/<mapping name>/)')
+    .action(async (options) => setExit(await runTest(withFixtures(options), io)));
+
+  udm
+    .command('explain')
+    .description('show the row, source path and source value behind one output field')
+    .argument('<case>', 'fixture case name (a folder of the fixtures directory)')
+    .argument('<udm-path>', 'UDM field, e.g. principal.location.country_or_region')
+    .option('-e, --event <n>', 'only this event of the case (0-based)')
+    .option('-m, --mapping <file>', 'mapping YAML', shown(DEFAULT_MAPPING))
+    .option('--fixtures <dir>', 'fixture cases (default: fixtures/<mapping name>/)')
+    .action(async (caseName: string, udmPath: string, options) =>
+      setExit(await runExplain(caseName, udmPath, withFixtures(options), io)),
+    );
+
+  udm
+    .command('coverage')
+    .description('fixture coverage of the mapping, both ways, against the committed baseline')
+    .option('-m, --mapping <file>', 'mapping YAML', shown(DEFAULT_MAPPING))
+    .option('--update-baseline', 'write the current coverage as the new baseline')
+    .action(async (options: { mapping: string; updateBaseline?: boolean }) =>
+      setExit(await runCoverage(options.mapping, options.updateBaseline === true, io)),
+    );
+
+  udm
+    .command('docs')
+    .description('write the mapping docs (docs/<mapping>.md) from the YAML and the fixtures')
+    .option('--check', 'write nothing; fail when a committed page is stale or missing')
+    .action(async (options: { check?: boolean }) =>
+      setExit(await runDocs(options.check === true, io)),
+    );
+
+  const google = udm
+    .command('google')
+    .description("export fixtures to, or import them from, Google's parser test layout");
+  google
+    .command('export')
+    .description('write each case as <LOG_TYPE>_log.json + <LOG_TYPE>_events.json')
+    .argument('[cases...]', 'fixture case names (default: all)')
+    .requiredOption('-o, --out <dir>', 'directory to write one folder per case into')
+    .action(async (cases: string[], options: { out: string }) =>
+      setExit(await runGoogleExport(cases, options.out, io)),
+    );
+  google
+    .command('import')
+    .description("make a fixture case from Google's raw logs (and expected events)")
+    .argument('<log-json>', "Google's raw log file ({raw_logs: {entries: [{data}]}})")
+    .argument('[events-json]', "Google's expected events ({events: [{event: {idm: …}}]})")
+    .requiredOption('-c, --case <dir>', 'the case directory to create')
+    .action(async (log: string, events: string | undefined, options: { case: string }) =>
+      setExit(await runGoogleImport(log, events, options.case, io)),
+    );
 
   return udm;
 }
 
-function validateMappings(files: string[], io: Io): number {
-  let errors = 0;
-  for (const file of files) {
-    const result = compileMappingFile(file);
-    printDiagnostics(result.diagnostics, io);
-    if (!result.compiled) errors++;
-    else io.stderr.write(`udm validate: ${file}: ${result.compiled.plan.rows.length} rows, ok\n`);
-  }
-  return errors ? 1 : 0;
+function withFixtures<T extends { mapping: string; fixtures?: string }>(options: T) {
+  return {
+    ...options,
+    fixtures: options.fixtures ?? fixturesDirFor(options.mapping, PACKAGE_ROOT),
+  };
 }
 
 /** Runs the CLI and resolves to its exit code: 0 ok, 1 problems found, 2 usage error. */
