@@ -12,6 +12,7 @@ import { flattenUdm } from '../parsers/fixtures/udm-paths';
 import { readInputs } from '../parsers/input/read';
 import { compileMappingOrThrow } from '../parsers/mapping/compile';
 import { mapItem } from '../parsers/run/map-run';
+import { udmProblems } from './udm-checks';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'google-content-hub');
 const IGNORED =
@@ -83,6 +84,7 @@ describe("Google's AWS_KMS test vectors", () => {
       const outcomes = await mapRaw(raw);
       expect(outcomes.map((o) => o.kind)).toEqual(['event']);
       const event = (outcomes[0] as { event: Record<string, unknown> }).event;
+      expect(udmProblems(event)).toEqual([]);
       differences.push(...compare(`evt-kms-100${i + 1}`, event, expected[i]));
     }
 

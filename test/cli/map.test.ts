@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { udmProblems } from '../udm-checks';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CORPUS = path.join(ROOT, 'fixtures', 'corpus', 'records');
@@ -31,6 +32,7 @@ describe('udm map', () => {
     const [, read, mapped] = /read (\d+), mapped (\d+)/.exec(run.stderr)!.map(Number);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(mapped);
+    for (const line of lines) expect(udmProblems(JSON.parse(line))).toEqual([]);
     expect(read).toBe(mapped + 2);
     expect(run.code).toBe(0);
   });
