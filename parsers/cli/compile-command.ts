@@ -19,7 +19,7 @@ export async function generatedSource(source: string): Promise<string> {
 export async function runCompile(files: string[], check: boolean, io: Io): Promise<number> {
   let failed = false;
   for (const file of files) {
-    const compiled = loadMapper(file, io);
+    const compiled = loadMapper(file, io, 'package');
     if (!compiled) {
       failed = true;
       continue;

@@ -1,7 +1,7 @@
 /** The CLI's standard streams, injectable so tests can run commands in-process. */
 
 import { once } from 'node:events';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { closeSync, createWriteStream, fstatSync, mkdirSync, openSync } from 'node:fs';
 import * as path from 'node:path';
 
 export interface Io {
@@ -17,24 +17,60 @@ export function processIo(): Io {
 /** Raised by a command for a usage problem: the CLI prints it and exits with code 2. */
 export class UsageError extends Error {}
 
+/** Writing output failed: `udm map: cannot write out.ndjson: ENOSPC …`, exit code 2. */
+export class OutputError extends Error {
+  constructor(
+    readonly target: string,
+    readonly cause: Error & { code?: string },
+  ) {
+    super(`cannot write ${target}: ${cause.message}`);
+  }
+
+  /** The reader went away (`udm map … | head`): not a failure worth a message. */
+  get closedByReader(): boolean {
+    return this.cause.code === 'EPIPE';
+  }
+}
+
 /**
  * Line output with backpressure and batching: lines are gathered into chunks of about 64 KiB,
- * and a chunk waits for the stream to drain before the next is written.
+ * and a chunk waits for the stream to drain before the next is written. A stream error is kept
+ * and thrown from the next write as an OutputError, so the run stops with one clear line.
  */
 export class LineWriter {
   private buffer = '';
+  private failure?: OutputError;
+
   private constructor(
     private readonly stream: NodeJS.WritableStream,
     private readonly owned: boolean,
-  ) {}
-
-  static toStream(stream: NodeJS.WritableStream): LineWriter {
-    return new LineWriter(stream, false);
+    readonly name: string,
+    /** The file's identity (`dev:ino`), so the run does not read its own output. */
+    readonly id?: string,
+  ) {
+    stream.on('error', (error: Error) => (this.failure ??= new OutputError(name, error)));
   }
 
+  static toStream(stream: NodeJS.WritableStream, name: string): LineWriter {
+    return new LineWriter(stream, false, name);
+  }
+
+  /** Opens (creating its directory) at once, so an unwritable path fails before any reading. */
   static toFile(file: string): LineWriter {
-    mkdirSync(path.dirname(file), { recursive: true });
-    return new LineWriter(createWriteStream(file), true);
+    let fd: number;
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+      fd = openSync(file, 'w');
+    } catch (error) {
+      throw new OutputError(file, error as Error);
+    }
+    const stats = fstatSync(fd);
+    if (!stats.isFile() && !stats.isFIFO() && !stats.isCharacterDevice()) {
+      closeSync(fd);
+      throw new OutputError(file, new Error('not a file'));
+    }
+    const stream = createWriteStream('', { fd });
+    return new LineWriter(stream, true, file, `${stats.dev}:${stats.ino}`);
   }
 
   async write(line: string): Promise<void> {
@@ -43,10 +79,12 @@ export class LineWriter {
   }
 
   async flush(): Promise<void> {
+    if (this.failure) throw this.failure;
     if (this.buffer === '') return;
     const chunk = this.buffer;
     this.buffer = '';
-    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+    if (!this.stream.write(chunk)) await this.drained();
+    if (this.failure) throw this.failure;
   }
 
   async close(): Promise<void> {
@@ -54,6 +92,20 @@ export class LineWriter {
     if (!this.owned) return;
     const finished = once(this.stream, 'finish');
     this.stream.end();
-    await finished;
+    await finished.catch(() => undefined);
+    if (this.failure) throw this.failure;
+  }
+
+  /** Waits for 'drain', or for the error that means no drain will come. */
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.stream.off('drain', done);
+        this.stream.off('error', done);
+        resolve();
+      };
+      this.stream.once('drain', done);
+      this.stream.once('error', done);
+    });
   }
 }

@@ -1,6 +1,6 @@
 /** The `udm` command line: one program, one verb per job, `--help` on each. */
 
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { runCompile } from './compile-command';
@@ -14,6 +14,11 @@ import { runGoogleExport, runGoogleImport } from './google-command';
 import { fixturesDirFor } from '../fixtures/cases';
 import { runValidate } from './validate-command';
 import { DEFAULT_MAPPING, PACKAGE_ROOT, shown } from './mapper';
+
+function packageVersion(): string {
+  const json = readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8');
+  return (JSON.parse(json) as { version: string }).version;
+}
 
 function mappingFiles(given: string[]): string[] {
   if (given.length) return given;
@@ -31,6 +36,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     })
+    .version(packageVersion(), '-V, --version')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
 
@@ -42,10 +48,13 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .argument('[paths...]', 'files or directories to read (directories recursively); - is stdin')
     .option('-o, --out <file>', 'write UDM events to this file instead of stdout')
     .option('--rejects <file>', 'write each rejected record whole, with its reason, as NDJSON')
-    .option('-m, --mapping <file>', 'mapping YAML to compile', shown(DEFAULT_MAPPING))
+    .option('-m, --mapping <file>', 'mapping YAML (default: the bundled mappings/aws_kms.yaml)')
     .option('--interpret', 'use the slow reference interpreter instead of compiled code')
     .option('-q, --quiet', 'do not print a line per rejected record')
-    .action(async (paths: string[], options) => setExit(await runMap(paths, options, io)));
+    .option('--max-record-mb <n>', 'reject records larger than this many MiB (default 64)')
+    .action(async (paths: string[], options) =>
+      setExit(await runMap(paths, { ...options, mapping: options.mapping ?? DEFAULT_MAPPING }, io)),
+    );
 
   udm
     .command('compile')

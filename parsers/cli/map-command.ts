@@ -1,11 +1,14 @@
 /** `udm map`: raw KMS CloudTrail input in any supported shape → UDM events as NDJSON. */
 
+import { statSync } from 'node:fs';
+import * as path from 'node:path';
 import { readInputs } from '../input/read';
 import { interpret } from '../mapping/interpret';
 import type { Mapper } from '../mapping/types';
 import { count, describeRejection, emptyCounts, mapItem, summarize } from '../run/map-run';
+import type { MapCounts } from '../run/map-run';
+import { LineWriter, OutputError, UsageError, type Io } from './io';
 import { loadMapper } from './mapper';
-import { LineWriter, type Io } from './io';
 
 export interface MapOptions {
   out?: string;
@@ -13,33 +16,99 @@ export interface MapOptions {
   mapping: string;
   interpret?: boolean;
   quiet?: boolean;
+  maxRecordMb?: string;
+}
+
+interface Outputs {
+  events: LineWriter;
+  rejects?: LineWriter;
 }
 
 export async function runMap(paths: string[], options: MapOptions, io: Io): Promise<number> {
+  const inputs = paths.length ? paths : ['-'];
+  if (inputs.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY) {
+    throw new UsageError('no input: give files or directories, or pipe records into `-`');
+  }
+  refuseOverwritingInputs(inputs, options);
   const compiled = loadMapper(options.mapping, io);
   if (!compiled) return 2;
   const mapper: Mapper = options.interpret ? interpret(compiled.plan) : compiled.mapper;
 
-  const events = options.out ? LineWriter.toFile(options.out) : LineWriter.toStream(io.stdout);
-  const rejects = options.rejects ? LineWriter.toFile(options.rejects) : null;
-  const counts = emptyCounts();
-  const inputs = paths.length ? paths : ['-'];
+  let outputs: Outputs | undefined;
+  try {
+    outputs = openOutputs(options, io);
+    const counts = await mapAll(inputs, mapper, outputs, options, io);
+    await outputs.events.close();
+    await outputs.rejects?.close();
+    const where = options.out ? `; events in ${options.out}` : '';
+    const rejected = options.rejects && counts.rejected ? `; rejects in ${options.rejects}` : '';
+    io.stderr.write(`udm map: ${summarize(counts)}${where}${rejected}\n`);
+    return counts.rejected > 0 ? 1 : 0;
+  } catch (error) {
+    if (!(error instanceof OutputError)) throw error;
+    if (error.closedByReader) return 0;
+    io.stderr.write(`udm map: ${error.message}\n`);
+    return 2;
+  }
+}
 
-  for await (const item of readInputs(inputs, { stdin: io.stdin })) {
+async function mapAll(
+  inputs: string[],
+  mapper: Mapper,
+  outputs: Outputs,
+  options: MapOptions,
+  io: Io,
+): Promise<MapCounts> {
+  const counts = emptyCounts();
+  const skip = new Set([outputs.events.id, outputs.rejects?.id].filter((id) => id !== undefined));
+  const maxRecordBytes = recordLimit(options.maxRecordMb);
+  for await (const item of readInputs(inputs, { stdin: io.stdin, skip, maxRecordBytes })) {
     const outcome = mapItem(item, mapper);
     count(counts, outcome);
-    if (outcome.kind === 'event') await events.write(JSON.stringify(outcome.event));
+    if (outcome.kind === 'event') await outputs.events.write(JSON.stringify(outcome.event));
     if (outcome.kind !== 'reject') continue;
     if (!options.quiet) io.stderr.write(describeRejection(outcome.origin, outcome.reason) + '\n');
-    await rejects?.write(
-      JSON.stringify({ ...outcome.origin, reason: outcome.reason, raw: outcome.raw }),
+    const { origin, reason, raw } = outcome;
+    await outputs.rejects?.write(JSON.stringify({ ...origin, reason, raw }));
+  }
+  return counts;
+}
+
+function openOutputs(options: MapOptions, io: Io): Outputs {
+  const events = options.out
+    ? LineWriter.toFile(options.out)
+    : LineWriter.toStream(io.stdout, 'standard output');
+  const rejects = options.rejects ? LineWriter.toFile(options.rejects) : undefined;
+  return { events, rejects };
+}
+
+function recordLimit(megabytes: string | undefined): number | undefined {
+  if (megabytes === undefined) return undefined;
+  const value = Number(megabytes);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new UsageError(
+      `--max-record-mb takes a positive number, not ${JSON.stringify(megabytes)}`,
     );
   }
-  await events.close();
-  await rejects?.close();
+  return Math.floor(value * 1024 * 1024);
+}
 
-  const where = options.out ? `; events in ${options.out}` : '';
-  const rejected = options.rejects && counts.rejected ? `; rejects in ${options.rejects}` : '';
-  io.stderr.write(`udm map: ${summarize(counts)}${where}${rejected}\n`);
-  return counts.rejected > 0 ? 1 : 0;
+/** Opening an output truncates it: refuse before that when it is one of the inputs. */
+function refuseOverwritingInputs(inputs: string[], options: MapOptions): void {
+  const identity = (file: string) => {
+    try {
+      const stats = statSync(file);
+      return `${stats.dev}:${stats.ino}`;
+    } catch {
+      return path.resolve(file);
+    }
+  };
+  const outputs = [options.out, options.rejects].filter((f): f is string => f !== undefined);
+  if (outputs.length === 2 && identity(outputs[0]) === identity(outputs[1])) {
+    throw new UsageError('--out and --rejects must be different files');
+  }
+  for (const output of outputs) {
+    const clash = inputs.find((input) => input !== '-' && identity(input) === identity(output));
+    if (clash) throw new UsageError(`refusing to write over the input ${clash}`);
+  }
 }

@@ -18,8 +18,22 @@ export function printDiagnostics(diagnostics: Diagnostic[], io: Io): void {
   for (const d of diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
 }
 
-export function loadMapper(file: string, io: Io): CompiledMapping | undefined {
-  const result = compileMappingFile(shown(path.resolve(file)));
+/**
+ * Compiles a mapping for a command. `relativeTo: 'package'` names the file relative to the
+ * repository (generated files must not depend on where the command ran); by default relative
+ * to the working directory, as the user typed it.
+ */
+export function loadMapper(
+  file: string,
+  io: Io,
+  relativeTo: 'cwd' | 'package' = 'cwd',
+): CompiledMapping | undefined {
+  const absolute = path.resolve(file);
+  const name =
+    relativeTo === 'package'
+      ? path.relative(PACKAGE_ROOT, absolute).split(path.sep).join('/')
+      : shown(absolute);
+  const result = compileMappingFile(absolute, name);
   printDiagnostics(result.diagnostics, io);
   return result.compiled;
 }

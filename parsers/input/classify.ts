@@ -52,12 +52,38 @@ export function isEnvelope(value: JsonObject): boolean {
   return !CLOUDTRAIL_KEYS.some((key) => Object.hasOwn(value, key));
 }
 
+const DIGEST_KEYS = [
+  'digestStartTime',
+  'digestEndTime',
+  'digestS3Bucket',
+  'digestS3Object',
+  'digestPublicKeyFingerprint',
+  'digestSignatureAlgorithm',
+];
+
+/** A digest file has several digest keys and no event name: one stray key is not enough. */
 export function isDigest(value: JsonObject): boolean {
-  return (
-    Object.hasOwn(value, 'digestStartTime') ||
-    Object.hasOwn(value, 'digestS3Bucket') ||
-    Object.hasOwn(value, 'digestPublicKeyFingerprint')
-  );
+  const keys = DIGEST_KEYS.filter((key) => Object.hasOwn(value, key)).length;
+  return keys >= 2 && !Object.hasOwn(value, 'eventName');
+}
+
+/** Keys that say an object is a CloudTrail record (or a published fragment of one). */
+const RECORD_KEYS = [
+  ...CLOUDTRAIL_KEYS,
+  'eventID',
+  'eventType',
+  'awsRegion',
+  'requestParameters',
+  'sourceIPAddress',
+];
+
+function unrecognised(value: JsonObject): Verdict {
+  const keys = Object.keys(value).slice(0, 8).join(', ');
+  const detail = Object.hasOwn(value, 'detail') ? '; its detail is not an object' : '';
+  const reason =
+    'not a CloudTrail record or EventBridge envelope: it has none of ' +
+    `${RECORD_KEYS.join(', ')} (its keys: ${keys || 'none'})${detail}`;
+  return { kind: 'reject', reason };
 }
 
 export function isInsight(value: JsonObject): boolean {
@@ -92,6 +118,7 @@ export function classifyRecord(value: unknown, shape: InputShape = 'cloudtrail')
   if (isEnvelope(value)) return { kind: 'record', shape: 'eventbridge', envelope: value };
   if (isDigest(value)) return { kind: 'skip', reason: 'digest', detail: digestDetail(value) };
   if (isInsight(value)) return { kind: 'skip', reason: 'insight', detail: insightDetail(value) };
+  if (!RECORD_KEYS.some((key) => Object.hasOwn(value, key))) return unrecognised(value);
   return { kind: 'record', shape, envelope: { detail: value } };
 }
 
@@ -109,21 +136,42 @@ function withText(verdict: Verdict, element: unknown): Verdict {
 }
 
 /**
- * One entry of LookupEvents output. Its `CloudTrailEvent` string is the record's text; an
- * entry without one (the Insights flavour lists events inline) is taken as the record itself.
+ * A CloudWatch Logs subscription payload, as Firehose delivers a trail's log group: each log
+ * event's `message` is one CloudTrail record. Control messages only test the subscription.
  */
-function lookupEntry(entry: unknown): Verdict {
-  const recordText = isObject(entry) ? own(entry, 'CloudTrailEvent') : undefined;
-  if (typeof recordText !== 'string') return withText(classifyRecord(entry), entry);
+function logsSubscription(value: JsonObject): Verdict[] | undefined {
+  const type = own(value, 'messageType');
+  if (type === 'CONTROL_MESSAGE') {
+    return [{ kind: 'skip', reason: 'control', detail: 'CloudWatch Logs control message' }];
+  }
+  const events = own(value, 'logEvents');
+  if (type !== 'DATA_MESSAGE' || !Array.isArray(events)) return undefined;
+  return events.map((event) => embedded(event, 'message', 'cloudwatch-logs'));
+}
+
+/** A record held as JSON text in `key` of a container entry (LookupEvents, CloudWatch Logs). */
+function embedded(entry: unknown, key: string, shape: InputShape): Verdict {
+  const recordText = isObject(entry) ? own(entry, key) : undefined;
+  if (typeof recordText !== 'string') {
+    return withText(classifyRecord(entry), entry);
+  }
   let record: unknown;
   try {
     record = JSON.parse(recordText);
   } catch (e) {
-    const reason = `invalid JSON in CloudTrailEvent: ${(e as Error).message}`;
+    const reason = `invalid JSON in ${key}: ${(e as Error).message}`;
     return { kind: 'reject', reason, raw: recordText };
   }
-  const verdict = classifyRecord(record);
+  const verdict = classifyRecord(record, shape);
   return verdict.kind === 'skip' ? verdict : { ...verdict, raw: recordText };
+}
+
+/**
+ * One entry of LookupEvents output. Its `CloudTrailEvent` string is the record's text; an
+ * entry without one (the Insights flavour lists events inline) is taken as the record itself.
+ */
+function lookupEntry(entry: unknown): Verdict {
+  return embedded(entry, 'CloudTrailEvent', 'cloudtrail');
 }
 
 /**
@@ -142,6 +190,8 @@ export function classify(value: unknown, inRecords = false): Verdict[] {
     }
     const events = own(value, 'Events');
     if (Array.isArray(events)) return events.map(lookupEntry);
+    const logEvents = logsSubscription(value);
+    if (logEvents) return logEvents;
   }
   return [classifyRecord(value)];
 }

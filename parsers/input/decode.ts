@@ -67,21 +67,22 @@ function gzipDamage(error: Error & { code?: string }): Damage {
   return { damage: `${truncated ? 'truncated' : 'corrupt'} gzip: ${error.message}` };
 }
 
-/** Resolves once the gunzip stream has taken `input` in (or, with none, ended), or failed. */
+/**
+ * Resolves once the gunzip stream has taken `input` in (or, with none, ended), or failed, or
+ * ended by itself: zlib ends a stream early when a member is followed by zero padding, and then
+ * calls no write callback.
+ */
 function feed(gunzip: zlib.Gunzip, input: Buffer | undefined): Promise<void> {
   return new Promise((resolve) => {
+    if (gunzip.destroyed || gunzip.readableEnded) return resolve();
+    const events = ['error', 'end', 'close'] as const;
     const done = () => {
-      gunzip.off('error', done);
-      gunzip.off('end', done);
+      for (const event of events) gunzip.off(event, done);
       resolve();
     };
-    gunzip.once('error', done);
-    if (input) {
-      gunzip.write(input, done);
-    } else {
-      gunzip.once('end', done);
-      gunzip.end();
-    }
+    for (const event of events) gunzip.once(event, done);
+    if (input) gunzip.write(input, done);
+    else gunzip.end();
   });
 }
 
@@ -96,42 +97,99 @@ const FEED_BYTES = 16 * 1024;
  * taken from 'data' events as zlib pushes it: every byte decoded before a failure arrives
  * before the failure does (async iteration of a failed stream would drop it). Concatenated
  * gzip members are handled by zlib itself.
+ *
+ * zlib drops what the failing write decoded (bytes after the last member, "trailing garbage",
+ * fail a write that also finished that member). When the source can be read again, that
+ * output is recovered by salvageTail before the damage is reported.
  */
 async function* gunzip(
   head: Buffer,
   source: AsyncIterator<Chunk>,
+  reopen?: () => AsyncIterable<Chunk>,
 ): AsyncGenerator<Buffer | Damage> {
   const stream = zlib.createGunzip({ chunkSize: 64 * 1024 });
   const output: Buffer[] = [];
-  let failure: Error | undefined;
+  let failure: (Error & { code?: string }) | undefined;
+  let [consumed, delivered] = [0, 0];
   stream.on('data', (bytes: Buffer) => output.push(bytes));
   stream.on('error', (error) => (failure = error));
+  const drain = () => {
+    for (const bytes of output) delivered += bytes.length;
+    return output.splice(0);
+  };
   try {
     let input: Buffer | undefined = head;
     while (input && !failure) {
       for (let at = 0; at < input.length && !failure; at += FEED_BYTES) {
-        await feed(stream, input.subarray(at, at + FEED_BYTES));
-        yield* output.splice(0);
+        const slice = input.subarray(at, at + FEED_BYTES);
+        await feed(stream, slice);
+        if (!failure) consumed += slice.length;
+        yield* drain();
       }
       if (failure) break;
       const next = await source.next();
       input = next.done ? undefined : toBuffer(next.value);
     }
     if (!failure) await feed(stream, undefined);
-    yield* output.splice(0);
-    if (failure) yield gzipDamage(failure);
+    yield* drain();
+    if (!failure) return;
+    if (reopen && failure.code !== 'Z_BUF_ERROR')
+      yield* await salvageTail(reopen, consumed, delivered);
+    yield gzipDamage(failure);
   } finally {
     stream.destroy();
   }
 }
 
-async function* decompress(source: AsyncIterable<Chunk>, state: DecodeState) {
+/**
+ * Decodes the source again up to the slice whose write failed, then feeds that slice one byte
+ * at a time: each byte's output is pushed before the byte that fails, so nothing decoded before
+ * the damage is lost. Returns the output beyond the `delivered` bytes already passed on.
+ */
+async function salvageTail(
+  reopen: () => AsyncIterable<Chunk>,
+  goodInput: number,
+  delivered: number,
+): Promise<Buffer[]> {
+  const stream = zlib.createGunzip({ chunkSize: 64 * 1024 });
+  const output: Buffer[] = [];
+  let [failed, fed, seen] = [false, 0, 0];
+  stream.on('data', (bytes: Buffer) => {
+    const skip = Math.max(0, Math.min(bytes.length, delivered - seen));
+    seen += bytes.length;
+    if (skip < bytes.length) output.push(bytes.subarray(skip));
+  });
+  stream.on('error', () => (failed = true));
+  try {
+    for await (const chunk of reopen()) {
+      const bytes = toBuffer(chunk);
+      for (let at = 0; at < bytes.length && !failed;) {
+        const step = fed < goodInput ? Math.min(FEED_BYTES, goodInput - fed) : 1;
+        await feed(stream, bytes.subarray(at, at + step));
+        [at, fed] = [at + step, fed + step];
+        if (fed > goodInput + FEED_BYTES) failed = true;
+      }
+      if (failed) break;
+    }
+  } catch {
+    // The source could not be read again: what was delivered stands, the damage is reported.
+  } finally {
+    stream.destroy();
+  }
+  return output;
+}
+
+async function* decompress(
+  source: AsyncIterable<Chunk>,
+  state: DecodeState,
+  reopen?: () => AsyncIterable<Chunk>,
+) {
   const iterator = source[Symbol.asyncIterator]();
   try {
     const head = await readHead(iterator);
     if (isGzip(head)) {
       state.gzip = true;
-      yield* gunzip(head, iterator);
+      yield* gunzip(head, iterator, reopen);
     } else {
       if (head.length > 0) yield head;
       yield* rest(iterator);
@@ -144,9 +202,11 @@ async function* decompress(source: AsyncIterable<Chunk>, state: DecodeState) {
   }
 }
 
+/** `reopen` reads the same bytes again (files can, stdin cannot); it lets damage be salvaged. */
 export async function* decodeText(
   source: AsyncIterable<Chunk>,
   state: DecodeState,
+  reopen?: () => AsyncIterable<Chunk>,
 ): AsyncGenerator<string | Damage> {
   const decoder = new StringDecoder('utf8');
   let atStart = true;
@@ -155,7 +215,7 @@ export async function* decodeText(
     atStart = false;
     return text.charCodeAt(0) === BYTE_ORDER_MARK ? text.slice(1) : text;
   };
-  for await (const piece of decompress(source, state)) {
+  for await (const piece of decompress(source, state, reopen)) {
     if (Buffer.isBuffer(piece)) {
       const text = clean(decoder.write(piece));
       if (text) yield text;

@@ -92,7 +92,8 @@ async function* readSource(
   const state: DecodeState = { gzip: false };
   const items = new FileItems(source.file, state);
   const scanner = new JsonScanner({ maxRecordBytes });
-  for await (const piece of decodeText(source.open(), state)) {
+  const reopen = source.rereadable ? source.open : undefined;
+  for await (const piece of decodeText(source.open(), state, reopen)) {
     if (typeof piece === 'string') {
       yield* items.fromSpans(scanner.push(piece));
       continue;
@@ -118,7 +119,7 @@ export async function* readInputs(
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   // process.stdin is only touched when `-` is read: creating it has side effects.
   const stdin = () => options.stdin ?? process.stdin;
-  for await (const source of findSources(paths, stdin)) {
+  for await (const source of findSources(paths, stdin, options.skip)) {
     if ('error' in source) {
       const reason = `cannot read: ${source.error}`;
       yield { kind: 'reject', origin: { file: source.file, index: 0 }, reason, raw: '' };

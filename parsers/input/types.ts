@@ -17,9 +17,11 @@ export interface RecordOrigin {
 export type InputShape =
   | 'eventbridge' // an EventBridge envelope {version,id,detail-type,source,…,detail}
   | 'cloudtrail' // a bare CloudTrail record (alone, NDJSON, or concatenated)
-  | 's3-delivery'; // one element of a CloudTrail S3 delivery file {"Records":[…]}
+  | 's3-delivery' // one element of a CloudTrail S3 delivery file {"Records":[…]}
+  | 'cloudwatch-logs'; // a log event's message in a CloudWatch Logs subscription payload
 
-export type SkipReason = 'non-kms' | 'digest' | 'insight';
+/** `control`: a CloudWatch Logs control message, which only tests the subscription. */
+export type SkipReason = 'non-kms' | 'digest' | 'insight' | 'control';
 
 export type InputItem =
   | {
@@ -43,4 +45,6 @@ export interface ReadOptions {
   maxRecordBytes?: number;
   /** Read standard input from this stream when a path is `-` (tests inject one). */
   stdin?: NodeJS.ReadableStream;
+  /** Identities (`dev:ino`, see walk.fileId) of files a directory walk must pass over. */
+  skip?: ReadonlySet<string>;
 }

@@ -9,17 +9,19 @@ import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { describeError } from './decode';
 
+/** A file can be opened again (to salvage a damaged gzip); standard input cannot. */
 export type Source =
-  { file: string; open: () => AsyncIterable<Buffer | string> } | { file: string; error: string };
+  | { file: string; open: () => AsyncIterable<Buffer | string>; rereadable: boolean }
+  | { file: string; error: string };
 
 export const STDIN_PATH = '-';
 
 function fileSource(file: string): Source {
-  return { file, open: () => createReadStream(file) };
+  return { file, open: () => createReadStream(file), rereadable: true };
 }
 
-/** Identity of a directory, to notice a symbolic link leading back to a parent. */
-function directoryId(stats: Stats): string {
+/** Identity of a file or directory: notices a link back to a parent, or the run's own output. */
+export function fileId(stats: Stats): string {
   return `${stats.dev}:${stats.ino}`;
 }
 
@@ -27,8 +29,9 @@ async function* walkDirectory(
   dir: string,
   stats: Stats,
   parents: ReadonlySet<string>,
+  skip: ReadonlySet<string>,
 ): AsyncGenerator<Source> {
-  const id = directoryId(stats);
+  const id = fileId(stats);
   if (parents.has(id)) {
     yield { file: dir, error: 'directory loop: a symbolic link leads back to a parent' };
     return;
@@ -50,8 +53,8 @@ async function* walkDirectory(
       yield { file, error: describeError(error) };
       continue;
     }
-    if (entry.isDirectory()) yield* walkDirectory(file, entry, inner);
-    else if (entry.isFile()) yield fileSource(file);
+    if (entry.isDirectory()) yield* walkDirectory(file, entry, inner, skip);
+    else if (entry.isFile() && !skip.has(fileId(entry))) yield fileSource(file);
     // Sockets, FIFOs and devices inside a directory are not log files: only regular files.
   }
 }
@@ -63,10 +66,11 @@ async function* walkDirectory(
 export async function* findSources(
   paths: readonly string[],
   stdin: () => AsyncIterable<Buffer | string>,
+  skip: ReadonlySet<string> = new Set(),
 ): AsyncGenerator<Source> {
   for (const given of paths) {
     if (given === STDIN_PATH) {
-      yield { file: given, open: stdin };
+      yield { file: given, open: stdin, rereadable: false };
       continue;
     }
     let stats: Stats;
@@ -76,7 +80,7 @@ export async function* findSources(
       yield { file: given, error: describeError(error) };
       continue;
     }
-    if (stats.isDirectory()) yield* walkDirectory(given, stats, new Set());
+    if (stats.isDirectory()) yield* walkDirectory(given, stats, new Set(), skip);
     else yield fileSource(given);
   }
 }

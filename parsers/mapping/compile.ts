@@ -34,16 +34,16 @@ export interface Analysis {
 }
 
 /** Loads, resolves and checks a mapping as far as it can, collecting every diagnostic. */
-export function analyzeMappingFile(file: string): Analysis {
-  const loaded = loadMappingFile(file);
-  if (!loaded.mapping || hasErrors(loaded.diagnostics)) return { diagnostics: loaded.diagnostics };
+export function analyzeMappingFile(file: string, shownAs = file): Analysis {
+  const loaded = loadMappingFile(file, shownAs);
+  if (!loaded.mapping) return { diagnostics: loaded.diagnostics };
   const { plan, diagnostics } = planMapping(loaded.mapping);
   return { plan, diagnostics: [...loaded.diagnostics, ...diagnostics, ...checkPlan(plan)] };
 }
 
 /** `file` is read relative to the working directory and named as given in diagnostics. */
-export function compileMappingFile(file: string): CompileResult {
-  const { plan, diagnostics } = analyzeMappingFile(file);
+export function compileMappingFile(file: string, shownAs = file): CompileResult {
+  const { plan, diagnostics } = analyzeMappingFile(file, shownAs);
   if (!plan || hasErrors(diagnostics)) return { diagnostics };
 
   const source = generateMapperModule(plan);

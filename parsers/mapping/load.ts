@@ -26,16 +26,17 @@ type PathKey = string | number;
 
 const validateStructure = new Ajv({ allErrors: true, strict: true }).compile(mappingFileSchema);
 
-/** Reads and checks a mapping file; `file` is used as given in every diagnostic. */
-export function loadMappingFile(file: string): LoadResult {
+/** Reads and checks a mapping file; diagnostics name it `shownAs` (by default as given). */
+export function loadMappingFile(file: string, shownAs = file): LoadResult {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    return { diagnostics: [at({ file, line: 1, column: 1 }, 'mapping_unreadable', reason)] };
+    const where = { file: shownAs, line: 1, column: 1 };
+    return { diagnostics: [at(where, 'mapping_unreadable', reason)] };
   }
-  return loadMapping(text, file);
+  return loadMapping(text, shownAs);
 }
 
 export function loadMapping(text: string, file: string): LoadResult {
@@ -45,14 +46,31 @@ export function loadMapping(text: string, file: string): LoadResult {
 
   if (doc.errors.length > 0) return { diagnostics: doc.errors.map((e) => yamlError(e, file)) };
 
-  const data: unknown = doc.toJS({ maxAliasCount: 50 });
-  if (!validateStructure(data)) {
-    return { diagnostics: structureErrors(validateStructure.errors ?? [], data, locate) };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 50 });
+  } catch (err) {
+    // An alias bomb or an alias to no anchor: yaml refuses while building the value.
+    const message = err instanceof Error ? err.message : String(err);
+    return { diagnostics: [at({ file, line: 1, column: 1 }, 'mapping_yaml', message)] };
   }
 
   const diagnostics: Diagnostic[] = [];
+  const badRows = new Set<number>();
+  if (!validateStructure(data)) {
+    const errors = validateStructure.errors ?? [];
+    diagnostics.push(...structureErrors(errors, data, locate));
+    // Rows with structure errors are left out; the others are still checked, so one run
+    // reports every problem. A problem outside the rows stops here.
+    for (const error of errors) {
+      const row = /^\/rows\/(\d+)(\/|$)/.exec(error.instancePath);
+      if (!row) return { diagnostics };
+      badRows.add(Number(row[1]));
+    }
+  }
+
   const json = data as unknown as Json;
-  const rows = buildRows(json.rows as Json[], ['rows'], locate, diagnostics);
+  const rows = buildRows(json.rows as Json[], ['rows'], locate, diagnostics, badRows);
   reportDuplicateIds(rows, diagnostics);
   const mapping: Mapping = {
     file,
@@ -143,8 +161,31 @@ function isShadowed(error: ErrorObject, all: ErrorObject[]): boolean {
   return all.some((e) => e !== error && e.instancePath.startsWith(error.instancePath + '/'));
 }
 
+const SOURCE_PATH =
+  'a record path such as detail.resources[0].ARN: letters, digits, _ and -, with [n] ' +
+  'indexes, never __proto__, constructor or prototype';
+
+/** What each key accepts, said once, for messages about values of the wrong form. */
+const ALLOWED: Record<string, string> = {
+  id: 'a lowercase letter, then up to 63 lowercase letters, digits or _',
+  target: 'a UDM field path in snake_case, such as principal.user.userid',
+  source: SOURCE_PATH,
+  for_each: SOURCE_PATH,
+  key: 'letters, digits and _ . : -, but not __proto__, constructor or prototype',
+  log_type: 'upper-case letters, digits and _, such as AWS_KMS',
+  transform: "'timestamp' or { after: TEXT }",
+  when: 'a condition { source, and one of present, equals, in, is_ip }, or a list of them',
+  spec: 'a row number of the documented table, or a list of them',
+  overrides: 'a row id, or a list of row ids',
+  table:
+    'a map of source values to UDM values; a key cannot be __proto__, constructor or prototype',
+};
+
 function describe(error: ErrorObject, path: PathKey[]): string {
-  const field = path.length ? path.filter((p) => typeof p === 'string').pop() : 'file';
+  const field = String(path.filter((p) => typeof p === 'string').pop() ?? 'file');
+  if (path.length === 0 && error.keyword === 'type') {
+    return 'the file is empty or not a map: a mapping needs log_type and rows';
+  }
   switch (error.keyword) {
     case 'additionalProperties':
       return `unknown key '${String(error.params.additionalProperty)}'`;
@@ -152,11 +193,12 @@ function describe(error: ErrorObject, path: PathKey[]): string {
       return `missing key '${String(error.params.missingProperty)}'`;
     case 'pattern':
     case 'not':
-      return `'${String(field)}' is not a valid ${String(field)} value`;
     case 'anyOf':
-      return `'${String(field)}' matches none of its allowed forms`;
+    case 'propertyNames':
+    case 'const':
+      return `'${field}' must be ${ALLOWED[field] ?? 'of its documented form'}`;
     default:
-      return `'${String(field)}' ${error.message ?? 'is invalid'}`;
+      return `'${field}' ${error.message ?? 'is invalid'}`;
   }
 }
 
@@ -165,7 +207,9 @@ function rowIdAt(data: unknown, path: PathKey[]): string | undefined {
   let id: string | undefined;
   for (const step of path) {
     node = (node as Record<PathKey, unknown> | undefined)?.[step] as Json | undefined;
-    if (node && typeof node === 'object' && typeof node.id === 'string') id = node.id;
+    const candidate = node && typeof node === 'object' ? node.id : undefined;
+    // Only a well-formed id is named: a malformed one is the problem, not a label for it.
+    if (typeof candidate === 'string' && /^[a-z][a-z0-9_]{0,63}$/.test(candidate)) id = candidate;
   }
   return id;
 }
@@ -186,9 +230,11 @@ function buildRows(
   path: PathKey[],
   locate: (path: PathKey[], keyOf?: string) => SourceLocation,
   diagnostics: Diagnostic[],
+  leaveOut: ReadonlySet<number> = new Set(),
 ): Row[] {
   const rows: Row[] = [];
   items.forEach((item, i) => {
+    if (leaveOut.has(i)) return;
     const row = buildRow(item, [...path, i], locate, diagnostics);
     if (row) rows.push(row);
   });

@@ -17,7 +17,7 @@ export type Condition =
 interface RowCommon {
   /** Unique within the file; names the emitted block and every diagnostic about the row. */
   id: string;
-  /** Rows of the documented table (reference/aws-kms-udm.md §2) that this row implements. */
+  /** Rows of the documented table (docs/reference/aws-kms-udm.md §2) that this row implements. */
   spec: number[];
   /** UDM field path in Google's snake_case form, relative to the event (or the element). */
   target: string;

@@ -98,7 +98,10 @@ function targetOf(row: Row, fields: UdmField[], structMap: boolean): Target | st
     return keyed(row, { ...base, write: { mode: 'label', key: row.key ?? '' } });
   }
   if (row.key !== undefined) {
-    return `'key' belongs to labels and additional.fields; '${row.target}' takes a plain value`;
+    return (
+      "'key' belongs to labels, detection_fields and additional.fields; " +
+      `'${row.target}' takes a plain value`
+    );
   }
   if (leaf.kind === 'message' || leaf.kind === 'struct') {
     return `'${row.target}' is a message; name one of its fields`;

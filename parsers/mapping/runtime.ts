@@ -15,7 +15,8 @@ type Obj = Record<string, unknown>;
 export function text(value: unknown): string | undefined {
   switch (typeof value) {
     case 'string':
-      return value === '' ? undefined : value;
+      // A value of only spaces is as empty as '' (tested only when it starts with one).
+      return value === '' || (value.charCodeAt(0) <= 32 && value.trim() === '') ? undefined : value;
     case 'number':
       return Number.isFinite(value) ? String(value) : undefined;
     case 'boolean':
@@ -53,6 +54,7 @@ export function timestamp(value: unknown): string | undefined {
   const sameDay = local.getUTCMonth() === month - 1 && local.getUTCDate() === day;
   if (!sameDay || hour > 23 || minute > 59 || second > 59 || year < 1) return undefined;
   const utc = new Date(local.getTime() - offsetMillis(m[8]));
+  if (Number.isNaN(utc.getTime())) return undefined;
   if (utc.getUTCFullYear() < 1 || utc.getUTCFullYear() > 9999) return undefined;
   return utc.toISOString().slice(0, 19) + fraction(m[7]) + 'Z';
 }
@@ -60,7 +62,9 @@ export function timestamp(value: unknown): string | undefined {
 function offsetMillis(zone: string | undefined): number {
   if (zone === undefined || zone === 'Z' || zone === 'z') return 0;
   const digits = zone.replace(':', '');
-  const minutes = Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5));
+  const [hours, minutesPart] = [Number(digits.slice(1, 3)), Number(digits.slice(3, 5))];
+  if (hours > 23 || minutesPart > 59) return NaN;
+  const minutes = hours * 60 + minutesPart;
   return (digits[0] === '-' ? -1 : 1) * minutes * 60_000;
 }
 

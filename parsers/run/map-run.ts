@@ -25,7 +25,7 @@ export function emptyCounts(): MapCounts {
     mapped: 0,
     skipped: 0,
     rejected: 0,
-    skippedBy: { 'non-kms': 0, digest: 0, insight: 0 },
+    skippedBy: { 'non-kms': 0, digest: 0, insight: 0, control: 0 },
   };
 }
 

@@ -23,25 +23,31 @@ describe('classifyRecord', () => {
       envelope: { detail: trail },
     });
     expect(classifyRecord(trail, 's3-delivery')).toMatchObject({ shape: 's3-delivery' });
-    // A record that merely has a detail member is still a record, and so is any other object.
+    // A record that merely has a detail member is still a record; an object with no
+    // CloudTrail key at all is neither a record nor an envelope, and says so.
     const withDetail = { ...trail, detail: { x: 1 } };
     expect(classifyRecord(withDetail)).toMatchObject({ shape: 'cloudtrail' });
-    expect(classifyRecord({ anything: true })).toMatchObject({ shape: 'cloudtrail' });
+    expect(classifyRecord({ anything: true })).toMatchObject({
+      kind: 'reject',
+      reason: expect.stringMatching(/^not a CloudTrail record or EventBridge envelope: .*anything/),
+    });
   });
 
   it('does not take a detail that is not an object as an envelope', () => {
-    expect(classifyRecord({ source: 'aws.kms', detail: 'text' })).toMatchObject({
-      shape: 'cloudtrail',
-    });
-    expect(classifyRecord({ source: 'aws.kms', detail: [1] })).toMatchObject({
-      shape: 'cloudtrail',
-    });
+    for (const detail of ['text', [1]]) {
+      expect(classifyRecord({ source: 'aws.kms', detail })).toMatchObject({
+        kind: 'reject',
+        reason: expect.stringContaining('its detail is not an object'),
+      });
+    }
   });
 
   it('skips CloudTrail digest files', () => {
-    for (const key of ['digestStartTime', 'digestS3Bucket', 'digestPublicKeyFingerprint']) {
-      expect(classifyRecord({ [key]: 'x' })).toMatchObject({ kind: 'skip', reason: 'digest' });
-    }
+    const digest = { digestStartTime: 'a', digestEndTime: 'b', digestS3Bucket: 'c' };
+    expect(classifyRecord(digest)).toMatchObject({ kind: 'skip', reason: 'digest' });
+    // One digest-like key on a KMS record does not make it a digest file.
+    expect(classifyRecord({ ...trail, digestStartTime: 'x' })).toMatchObject({ kind: 'record' });
+    expect(classifyRecord({ ...digest, eventName: 'Decrypt' })).toMatchObject({ kind: 'record' });
   });
 
   it('skips CloudTrail Insights events', () => {
@@ -67,14 +73,18 @@ describe('classifyRecord', () => {
   });
 
   it('ignores inherited names and keeps a __proto__ key an own property', () => {
-    const hostile = JSON.parse('{"__proto__":{"eventCategory":"Insight","detail":{}},"x":1}');
+    const hostile = JSON.parse(
+      '{"__proto__":{"eventCategory":"Insight","detail":{}},"eventName":"Decrypt"}',
+    );
     const verdict = classifyRecord(hostile);
     expect(verdict).toMatchObject({ kind: 'record', shape: 'cloudtrail' });
     const detail = verdict.kind === 'record' ? verdict.envelope.detail : undefined;
     expect(detail).toBe(hostile);
     expect(Object.getPrototypeOf(detail)).toBe(Object.prototype);
     expect(Object.hasOwn(hostile, '__proto__')).toBe(true);
-    expect(classifyRecord(JSON.parse('{"constructor":1,"toString":2}'))).toMatchObject({
+    expect(
+      classifyRecord(JSON.parse('{"constructor":1,"toString":2,"eventName":"E"}')),
+    ).toMatchObject({
       shape: 'cloudtrail',
     });
   });
@@ -90,7 +100,7 @@ describe('classify', () => {
   it('takes an element of a Records array as one record, never as a container', () => {
     const nested = { Records: [trail] };
     expect(classify(nested, true)).toEqual([
-      { kind: 'record', shape: 's3-delivery', envelope: { detail: nested } },
+      { kind: 'reject', reason: expect.stringMatching(/^not a CloudTrail record/) },
     ]);
   });
 

@@ -181,7 +181,7 @@ describe('readInputs: chunk boundaries', () => {
     const notes = ['é', '日本語', '𝄞 clef', 'tab\\t, \\"}{ \\\\', '\\u00e9 }{ \\u2028'];
     const text =
       '\uFEFF' +
-      notes.map((note, n) => `{"n":${n},"note":"${note}"}`).join('') +
+      notes.map((note, n) => `{"n":${n},"eventName":"E","note":"${note}"}`).join('') +
       '\n' +
       deliveryFile(2, true).text;
     const whole = await readText(text);

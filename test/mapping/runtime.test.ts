@@ -23,6 +23,8 @@ describe('timestamp', () => {
     '2024-13-01T00:00:00Z',
     '2024-01-01T24:00:00Z',
     '2024-01-01T00:60:00Z',
+    '2024-01-01T00:00:00+24:00',
+    '2024-01-01T00:00:00+05:60',
     '2024-01-01',
     'yesterday',
     '',
@@ -44,7 +46,7 @@ describe('text', () => {
   });
 
   it('treats empty and non-data values as absent', () => {
-    for (const value of ['', null, undefined, NaN, Infinity, () => 1, {}, []]) {
+    for (const value of ['', ' ', '\t\n', null, undefined, NaN, Infinity, () => 1, {}, []]) {
       expect(text(value)).toBeUndefined();
     }
   });

@@ -1,0 +1,118 @@
+/** What a careless or hostile invocation meets: refusals and one-line errors, never damage. */
+
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../parsers/cli/main';
+import { udmInProcess as udm } from './run-in-process';
+
+const ROOT = path.join(__dirname, '..', '..');
+const NDJSON = path.join(ROOT, 'samples', 'kms', 'ndjson', 'kms-records.ndjson');
+const temp = () => mkdtempSync(path.join(tmpdir(), 'udm-safety-'));
+
+describe('udm map outputs', () => {
+  it('refuses to write over an input, before touching it', async () => {
+    const file = path.join(temp(), 'records.ndjson');
+    copyFileSync(NDJSON, file);
+    const run = await udm(['map', file, '--out', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`udm: refusing to write over the input ${file}\n`);
+    expect(readFileSync(file, 'utf8')).toBe(readFileSync(NDJSON, 'utf8'));
+  });
+
+  it('refuses the same file for --out and --rejects', async () => {
+    const out = path.join(temp(), 'x.ndjson');
+    const run = await udm(['map', NDJSON, '--out', out, '--rejects', out]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--out and --rejects must be different files');
+  });
+
+  it('does not read its own outputs when they sit in the directory it reads', async () => {
+    const dir = temp();
+    copyFileSync(NDJSON, path.join(dir, 'in.ndjson'));
+    const out = path.join(dir, 'out.ndjson');
+    const run = await udm(['map', dir, '--out', out, '--rejects', path.join(dir, 'rj.ndjson')]);
+    expect(run.stderr).toContain('read 8, mapped 8, skipped 0, rejected 0');
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(8);
+  });
+
+  it('says in one line that an output cannot be written, with exit code 2', async () => {
+    const dir = temp();
+    mkdirSync(path.join(dir, 'taken'));
+    const run = await udm(['map', NDJSON, '--out', path.join(dir, 'taken')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^udm map: cannot write .*taken: EISDIR: .*\n$/);
+  });
+
+  it('stops quietly when the reader of its output goes away', () => {
+    const big = path.join(temp(), 'big.ndjson');
+    writeFileSync(big, readFileSync(NDJSON, 'utf8').repeat(3000));
+    const run = spawnSync('bash', ['-c', `node bin/udm.js map '${big}' | head -1 >/dev/null`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+
+  it('asks for input instead of waiting on a terminal', async () => {
+    const stdin = Object.assign(Readable.from([]), { isTTY: true });
+    let stderr = '';
+    const io = {
+      stdout: process.stdout,
+      stderr: { write: (text: string) => ((stderr += text), true) } as NodeJS.WritableStream,
+      stdin,
+    };
+    expect(await main(['map'], io)).toBe(2);
+    expect(stderr).toContain('no input: give files or directories');
+  });
+
+  it('takes --max-record-mb for the size past which a record is rejected', async () => {
+    const run = await udm(['map', NDJSON, '--max-record-mb', '0.001']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('record larger than 1048 bytes');
+    expect((await udm(['map', NDJSON, '--max-record-mb', 'lots'])).code).toBe(2);
+  });
+});
+
+describe('hostile mapping files', () => {
+  it('reports an alias bomb and an unknown alias as located errors, not crashes', async () => {
+    const dir = temp();
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (const name of 'bcdefghi') {
+      const previous = String.fromCharCode(name.charCodeAt(0) - 1);
+      levels.push(
+        `${name}: &${name} [${Array(10)
+          .fill('*' + previous)
+          .join(', ')}]`,
+      );
+    }
+    writeFileSync(path.join(dir, 'bomb.yaml'), `log_type: X\n${levels.join('\n')}\nrows: *i\n`);
+    writeFileSync(path.join(dir, 'alias.yaml'), 'log_type: X\nrows: *nope\n');
+    for (const file of ['bomb.yaml', 'alias.yaml']) {
+      const validate = await udm(['validate', path.join(dir, file)]);
+      expect(validate.code).toBe(1);
+      expect(validate.stderr).toMatch(/error\[mapping_yaml\]: .*\n {2}--> .*:1:1/);
+      const map = await udm(['map', '--mapping', path.join(dir, file), NDJSON]);
+      expect(map.code).toBe(2);
+    }
+  });
+});
+
+describe('udm compile', () => {
+  it('gives the same generated module wherever it is run from', () => {
+    const run = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'bin', 'udm.js'), 'compile', '--check'],
+      {
+        cwd: tmpdir(),
+        encoding: 'utf8',
+      },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+});
