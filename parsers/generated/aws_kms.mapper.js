@@ -39,7 +39,7 @@ module.exports = function createAwsKmsMapper(rt) {
     // mappings/aws_kms.yaml:32 event_time (spec row 16): metadata.event_timestamp
     v = timestamp(data?.time) ?? timestamp(data?.detail?.eventTime);
     if (v !== undefined) child(udm, 'metadata').eventTimestamp = v;
-    if (v === undefined)
+    else
       issues.push(
         missing(
           'mappings/aws_kms.yaml:32 row event_time: no metadata.event_timestamp from time or detail.eventTime',
@@ -54,7 +54,7 @@ module.exports = function createAwsKmsMapper(rt) {
 
     // mappings/aws_kms.yaml:46 event_type (spec row 17): metadata.event_type
     v = table1.get(text(data?.detail?.eventName)) ?? 'GENERIC_EVENT';
-    if (v !== undefined) child(udm, 'metadata').eventType = v;
+    child(udm, 'metadata').eventType = v;
 
     // mappings/aws_kms.yaml:56 log_type (spec row 18): metadata.log_type
     child(udm, 'metadata').logType = 'AWS_KMS';

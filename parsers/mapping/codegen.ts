@@ -164,8 +164,11 @@ function emitRow(out: Emitter, mapping: Mapping, row: PlannedRow, scope: Scope):
     return out.line(guard ? `if (${guard}) ${write}` : write);
   }
   out.line(guard ? `v = ${guard} ? ${value} : undefined;` : `v = ${value};`);
-  out.line(`if (v !== undefined) ${writeStatement(row.out, scope.udm, 'v')}`);
-  if (row.required) emitRequired(out, mapping, row, scope);
+  const write = writeStatement(row.out, scope.udm, 'v');
+  // A value table with a default always yields a value: no test needed.
+  const always = row.kind === 'table' && row.fallback !== undefined && !guard;
+  out.line(always ? write : `if (v !== undefined) ${write}`);
+  if (row.required && !always) emitRequired(out, mapping, row, scope);
 }
 
 function specNote(row: PlannedRow): string {
@@ -178,7 +181,7 @@ function emitRequired(out: Emitter, mapping: Mapping, row: PlannedRow, scope: Sc
     sources.join(' or ') || 'its logic'
   }`;
   const raws = sources.map((s) => readPath(scope.data, s));
-  out.line(`if (v === undefined) issues.push(missing(${[quote(message), ...raws].join(', ')}));`);
+  out.line(`else issues.push(missing(${[quote(message), ...raws].join(', ')}));`);
 }
 
 function valueExpression(out: Emitter, row: PlannedRow, scope: Scope): string {
