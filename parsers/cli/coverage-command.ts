@@ -29,9 +29,13 @@ export async function runCoverage(mapping: string, update: boolean, io: Io): Pro
     io.stdout.write(`udm coverage: wrote ${shown(file)}\n`);
     return 0;
   }
-  const baseline = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as Coverage)
-    : undefined;
+  let baseline: Coverage | undefined;
+  try {
+    baseline = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Coverage) : undefined;
+  } catch (error) {
+    io.stdout.write(`udm coverage: ${shown(file)}: ${(error as Error).message}\n`);
+    return 1;
+  }
   if (!baseline) {
     io.stdout.write(`udm coverage: no baseline ${shown(file)}; run with --update-baseline\n`);
     return 1;

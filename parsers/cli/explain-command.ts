@@ -3,13 +3,15 @@
  * and line), its logic, the source path that supplied the value and the value it had.
  */
 
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadCase, runCase } from '../fixtures/cases';
 import { interpret, type TraceEntry } from '../mapping/interpret';
 import { rowsWriting } from '../mapping/lineage';
 import type { Condition } from '../mapping/model';
 import type { Plan, PlannedRow } from '../mapping/resolve';
-import type { Io } from './io';
+import { allRows, rowLabel } from '../mapping/rows';
+import { UsageError, type Io } from './io';
 import { loadMapper } from './mapper';
 
 export interface ExplainOptions {
@@ -24,11 +26,19 @@ export async function runExplain(
   options: ExplainOptions,
   io: Io,
 ): Promise<number> {
+  if (!existsSync(path.join(options.fixtures, caseName, 'case.yaml'))) {
+    throw new UsageError(`no fixture case ${JSON.stringify(caseName)} in ${options.fixtures}`);
+  }
   const compiled = loadMapper(options.mapping, io);
   if (!compiled) return 2;
   const fixture = loadCase(path.join(options.fixtures, caseName));
   const traces = await traceCase(fixture, compiled.plan);
   const wanted = options.event === undefined ? undefined : Number(options.event);
+  if (wanted !== undefined && !Number.isInteger(wanted)) {
+    throw new UsageError(
+      `--event takes an event number (0, 1, …), not ${JSON.stringify(options.event)}`,
+    );
+  }
 
   let found = 0;
   traces.forEach((entries, index) => {
@@ -43,7 +53,7 @@ export async function runExplain(
   io.stdout.write(`${caseName}: no event has ${udmPath}\n`);
   const writers = rowsWriting(compiled.plan.rows, udmPath, new Map());
   for (const row of writers.length ? writers : candidates(compiled.plan, udmPath)) {
-    io.stdout.write(`  written by ${rowLabel(compiled.plan, row)}: ${logicOf(row)}\n`);
+    io.stdout.write(`  written by ${rowLabel(compiled.plan.mapping.file, row)}: ${logicOf(row)}\n`);
   }
   return 1;
 }
@@ -77,12 +87,7 @@ function stripIndexes(udmPath: string): string {
 
 function candidates(plan: Plan, udmPath: string): PlannedRow[] {
   const wanted = stripIndexes(udmPath).replace(/\.(key|value)$/, '');
-  const all = (rows: PlannedRow[]): PlannedRow[] => rows.flatMap((r) => [r, ...all(r.children)]);
-  return all(plan.rows).filter((row) => wanted.endsWith(row.target) || row.target === wanted);
-}
-
-function rowLabel(plan: Plan, row: PlannedRow): string {
-  return `${plan.mapping.file}:${row.loc.line} ${row.id}`;
+  return allRows(plan.rows).filter((row) => wanted.endsWith(row.target) || row.target === wanted);
 }
 
 function logicOf(row: PlannedRow): string {
@@ -106,7 +111,7 @@ function describeEntry(plan: Plan, caseName: string, index: number, entry: Trace
   const spec = entry.row.spec.length ? ` (spec row ${entry.row.spec.join(', ')})` : '';
   const lines = [
     `${caseName}, event ${index}: ${entry.path} = ${JSON.stringify(entry.value)}`,
-    `  row     ${rowLabel(plan, entry.row)}${spec}`,
+    `  row     ${rowLabel(plan.mapping.file, entry.row)}${spec}`,
     `  logic   ${logicOf(entry.row)}`,
   ];
   if (entry.source !== undefined) {

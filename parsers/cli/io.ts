@@ -3,6 +3,7 @@
 import { once } from 'node:events';
 import { closeSync, createWriteStream, fstatSync, mkdirSync, openSync } from 'node:fs';
 import * as path from 'node:path';
+import { fileId } from '../input/walk';
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -70,7 +71,12 @@ export class LineWriter {
       throw new OutputError(file, new Error('not a file'));
     }
     const stream = createWriteStream('', { fd });
-    return new LineWriter(stream, true, file, `${stats.dev}:${stats.ino}`);
+    return new LineWriter(stream, true, file, fileId(stats));
+  }
+
+  /** Releases a file opened by toFile without waiting (after a failure, or when done). */
+  destroy(): void {
+    if (this.owned) (this.stream as NodeJS.WritableStream & { destroy(): void }).destroy();
   }
 
   async write(line: string): Promise<void> {

@@ -152,6 +152,11 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       io.stderr.write(`udm: ${err.message}\n`);
       return 2;
     }
-    throw err;
+    // A bug, not a problem with the user's input: one line, and the stack on request.
+    const detail = process.env.UDM_DEBUG
+      ? `\n${(err as Error)?.stack}`
+      : ' (UDM_DEBUG=1 shows the stack)';
+    io.stderr.write(`udm: internal error: ${(err as Error)?.message ?? String(err)}${detail}\n`);
+    return 2;
   }
 }

@@ -3,6 +3,7 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { readInputs } from '../input/read';
+import { fileId } from '../input/walk';
 import { interpret } from '../mapping/interpret';
 import type { Mapper } from '../mapping/types';
 import { count, describeRejection, emptyCounts, mapItem, summarize } from '../run/map-run';
@@ -30,6 +31,7 @@ export async function runMap(paths: string[], options: MapOptions, io: Io): Prom
     throw new UsageError('no input: give files or directories, or pipe records into `-`');
   }
   refuseOverwritingInputs(inputs, options);
+  const maxRecordBytes = recordLimit(options.maxRecordMb);
   const compiled = loadMapper(options.mapping, io);
   if (!compiled) return 2;
   const mapper: Mapper = options.interpret ? interpret(compiled.plan) : compiled.mapper;
@@ -37,7 +39,7 @@ export async function runMap(paths: string[], options: MapOptions, io: Io): Prom
   let outputs: Outputs | undefined;
   try {
     outputs = openOutputs(options, io);
-    const counts = await mapAll(inputs, mapper, outputs, options, io);
+    const counts = await mapAll(inputs, mapper, outputs, { ...options, maxRecordBytes }, io);
     await outputs.events.close();
     await outputs.rejects?.close();
     const where = options.out ? `; events in ${options.out}` : '';
@@ -49,6 +51,9 @@ export async function runMap(paths: string[], options: MapOptions, io: Io): Prom
     if (error.closedByReader) return 0;
     io.stderr.write(`udm map: ${error.message}\n`);
     return 2;
+  } finally {
+    outputs?.events.destroy();
+    outputs?.rejects?.destroy();
   }
 }
 
@@ -56,12 +61,12 @@ async function mapAll(
   inputs: string[],
   mapper: Mapper,
   outputs: Outputs,
-  options: MapOptions,
+  options: MapOptions & { maxRecordBytes?: number },
   io: Io,
 ): Promise<MapCounts> {
   const counts = emptyCounts();
   const skip = new Set([outputs.events.id, outputs.rejects?.id].filter((id) => id !== undefined));
-  const maxRecordBytes = recordLimit(options.maxRecordMb);
+  const { maxRecordBytes } = options;
   for await (const item of readInputs(inputs, { stdin: io.stdin, skip, maxRecordBytes })) {
     const outcome = mapItem(item, mapper);
     count(counts, outcome);
@@ -78,8 +83,12 @@ function openOutputs(options: MapOptions, io: Io): Outputs {
   const events = options.out
     ? LineWriter.toFile(options.out)
     : LineWriter.toStream(io.stdout, 'standard output');
-  const rejects = options.rejects ? LineWriter.toFile(options.rejects) : undefined;
-  return { events, rejects };
+  try {
+    return { events, rejects: options.rejects ? LineWriter.toFile(options.rejects) : undefined };
+  } catch (error) {
+    events.destroy();
+    throw error;
+  }
 }
 
 function recordLimit(megabytes: string | undefined): number | undefined {
@@ -97,8 +106,7 @@ function recordLimit(megabytes: string | undefined): number | undefined {
 function refuseOverwritingInputs(inputs: string[], options: MapOptions): void {
   const identity = (file: string) => {
     try {
-      const stats = statSync(file);
-      return `${stats.dev}:${stats.ino}`;
+      return fileId(statSync(file));
     } catch {
       return path.resolve(file);
     }

@@ -4,7 +4,7 @@
  * what changed; the hand-written checks of case.yaml are never rewritten.
  */
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   GOLDEN_FILE,
@@ -16,7 +16,7 @@ import {
 } from '../fixtures/cases';
 import { compareWithGolden, formatDiff, readGolden } from '../fixtures/compare';
 import type { CompiledMapping } from '../mapping/compile';
-import type { Io } from './io';
+import { UsageError, type Io } from './io';
 import { loadMapper, shown } from './mapper';
 
 export interface TestOptions {
@@ -33,13 +33,15 @@ interface Outcome {
 }
 
 export async function runTest(options: TestOptions, io: Io): Promise<number> {
+  if (!existsSync(options.fixtures))
+    throw new UsageError(`no fixtures directory ${options.fixtures}`);
   const compiled = loadMapper(options.mapping, io);
   if (!compiled) return 2;
   const { cases, problems } = scanCases(options.fixtures);
   for (const problem of problems) io.stdout.write(`BROKEN ${problem}\n`);
 
   const selected = cases.filter((c) => c.name.includes(options.filter ?? ''));
-  let [failed, updated] = [problems.length, 0];
+  let [failed, updated] = [0, 0];
   for (const fixture of selected) {
     const outcome = await testCase(fixture, compiled, options.update === true);
     if (outcome.lines.length) io.stdout.write(outcome.lines.join('\n') + '\n');
@@ -47,12 +49,12 @@ export async function runTest(options: TestOptions, io: Io): Promise<number> {
     updated += outcome.updated ? 1 : 0;
   }
 
-  const passed = selected.length - failed + problems.length;
+  const broken = problems.length ? `, ${problems.length} broken` : '';
   const update = options.update ? `; ${updated} golden(s) updated` : '';
-  io.stdout.write(
-    `udm test: ${selected.length} case(s), ${passed} passed, ${failed} failed${update}\n`,
-  );
-  return failed > 0 ? 1 : 0;
+  const passed = selected.length - failed;
+  const summary = `${selected.length} case(s), ${passed} passed, ${failed} failed${broken}`;
+  io.stdout.write(`udm test: ${summary}${update}\n`);
+  return failed + problems.length > 0 ? 1 : 0;
 }
 
 async function testCase(fixture: FixtureCase, compiled: CompiledMapping, update: boolean) {

@@ -78,9 +78,7 @@ function qualifiers(item: ListedRow): string[] {
     const tests = row.when.map((c) => conditionText(c, item.sourcePrefix));
     words.push(`only when ${tests.join(' and ')}`);
   }
-  // Rows this one runs after and wins over (`overrides`), where the model records them.
-  const overrides = (row as { overrides?: string[] }).overrides ?? [];
-  if (overrides.length > 0) words.push(`wins over row ${overrides.map(code).join(', ')}`);
+  if (row.overrides.length > 0) words.push(`wins over row ${row.overrides.map(code).join(', ')}`);
   if (row.required) words.push('required: a record without it is rejected');
   return words;
 }

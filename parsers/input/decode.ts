@@ -106,6 +106,7 @@ async function* gunzip(
   head: Buffer,
   source: AsyncIterator<Chunk>,
   reopen?: () => AsyncIterable<Chunk>,
+  offset = 0,
 ): AsyncGenerator<Buffer | Damage> {
   const stream = zlib.createGunzip({ chunkSize: 64 * 1024 });
   const output: Buffer[] = [];
@@ -123,8 +124,15 @@ async function* gunzip(
       for (let at = 0; at < input.length && !failure; at += FEED_BYTES) {
         const slice = input.subarray(at, at + FEED_BYTES);
         await feed(stream, slice);
-        if (!failure) consumed += slice.length;
         yield* drain();
+        if (failure) break;
+        if (stream.bytesWritten < consumed + slice.length) {
+          // zlib stopped at zero padding after a member: what follows is read on its own.
+          const rest = input.subarray(at + stream.bytesWritten - consumed);
+          yield* afterGzip(rest, source, reopen, offset + stream.bytesWritten);
+          return;
+        }
+        consumed += slice.length;
       }
       if (failure) break;
       const next = await source.next();
@@ -133,8 +141,9 @@ async function* gunzip(
     if (!failure) await feed(stream, undefined);
     yield* drain();
     if (!failure) return;
-    if (reopen && failure.code !== 'Z_BUF_ERROR')
-      yield* await salvageTail(reopen, consumed, delivered);
+    if (reopen && failure.code !== 'Z_BUF_ERROR') {
+      yield* await salvageTail(reopen, offset, consumed, delivered);
+    }
     yield gzipDamage(failure);
   } finally {
     stream.destroy();
@@ -142,12 +151,49 @@ async function* gunzip(
 }
 
 /**
- * Decodes the source again up to the slice whose write failed, then feeds that slice one byte
+ * What follows a gzip stream that zlib ended at zero padding: more padding (ignored), another
+ * gzip stream (decoded), or anything else (reported as damage, never dropped in silence).
+ */
+async function* afterGzip(
+  bytes: Buffer,
+  source: AsyncIterator<Chunk>,
+  reopen: (() => AsyncIterable<Chunk>) | undefined,
+  offset: number,
+): AsyncGenerator<Buffer | Damage> {
+  let rest = bytes;
+  let at = offset;
+  for (;;) {
+    const data = rest.findIndex((byte) => byte !== 0);
+    if (data >= 0 && rest.length - data >= 2) {
+      rest = rest.subarray(data);
+      at += data;
+      break;
+    }
+    const next = await source.next();
+    if (next.done) {
+      if (data < 0) return;
+      rest = rest.subarray(data);
+      at += data;
+      break;
+    }
+    rest = Buffer.concat([rest, toBuffer(next.value)]);
+  }
+  if (isGzip(rest)) {
+    yield* gunzip(rest, source, reopen, at);
+    return;
+  }
+  yield { damage: `corrupt gzip: data that is not gzip after the gzip stream, at byte ${at}` };
+}
+
+/**
+ * Decodes the source again (from `offset`, where this gzip stream starts) up to the slice whose
+ * write failed, then feeds that slice one byte
  * at a time: each byte's output is pushed before the byte that fails, so nothing decoded before
  * the damage is lost. Returns the output beyond the `delivered` bytes already passed on.
  */
 async function salvageTail(
   reopen: () => AsyncIterable<Chunk>,
+  offset: number,
   goodInput: number,
   delivered: number,
 ): Promise<Buffer[]> {
@@ -160,9 +206,13 @@ async function salvageTail(
     if (skip < bytes.length) output.push(bytes.subarray(skip));
   });
   stream.on('error', () => (failed = true));
+  let skip = offset;
   try {
     for await (const chunk of reopen()) {
-      const bytes = toBuffer(chunk);
+      const whole = toBuffer(chunk);
+      // This gzip stream starts `offset` bytes into the file (after earlier streams).
+      const bytes = whole.subarray(Math.min(skip, whole.length));
+      skip -= whole.length - bytes.length;
       for (let at = 0; at < bytes.length && !failed;) {
         const step = fed < goodInput ? Math.min(FEED_BYTES, goodInput - fed) : 1;
         await feed(stream, bytes.subarray(at, at + step));

@@ -7,6 +7,7 @@
 import { diagnostic, type Diagnostic } from '../diagnostics';
 import type { Condition } from './model';
 import type { Plan, PlannedRow } from './resolve';
+import { rowSources } from './rows';
 import { parseSourcePath, type PathStep } from './source-path';
 
 /** Runs the checks that need only the mapping. */
@@ -82,7 +83,7 @@ function impossibility(row: PlannedRow): string | undefined {
       }
     }
   }
-  const own = 'source' in row && Array.isArray(row.source) ? row.source : [];
+  const own = row.kind === 'for_each' ? [] : rowSources(row);
   const absent = row.when.find(
     (c) => c.test === 'present' && !c.expected && sameSources(c.source, own),
   );
@@ -143,7 +144,7 @@ export function reportUnseenSources(plan: Plan, records: readonly unknown[]): Di
 
 /** Each source path a row reads, with the key of its location in keyLoc. */
 function sourcesOf(row: PlannedRow): [string, string][] {
-  const own = row.kind === 'for_each' ? [row.source] : 'source' in row ? row.source : [];
+  const own = rowSources(row);
   const pairs: [string, string][] = own.map((path, i) => [
     own.length > 1 ? `source.${i}` : 'source',
     path,
@@ -159,6 +160,7 @@ function valueAt(record: unknown, steps: PathStep[]): unknown {
   let value = record;
   for (const step of steps) {
     if (value === null || typeof value !== 'object') return undefined;
+    if ('index' in step && !Array.isArray(value)) return undefined;
     const key = 'index' in step ? step.index : step.key;
     if (!Object.prototype.hasOwnProperty.call(value, key)) return undefined;
     value = (value as Record<string | number, unknown>)[key];

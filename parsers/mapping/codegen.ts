@@ -4,11 +4,14 @@
  *
  * Safety rule: text from the YAML reaches the emitted code in exactly two ways, as a literal
  * through `quote` or inside a `//` comment through `comment`. Identifiers in the output are
- * minted here (`data`, `item1`, `inSet2`), never taken from the YAML.
+ * minted here (`data`, `item1`, `eventTypeTable` from a row id the schema limits to
+ * `[a-z][a-z0-9_]*`); a source path's keys appear as `?.key` only when they are plain
+ * identifiers (IDENTIFIER below), and through `quote` otherwise.
  */
 
 import type { Condition, Mapping, SourcePath, Transform } from './model';
 import type { Plan, PlannedRow, Target } from './resolve';
+import { requiredMessage, rowSources } from './rows';
 import { parseSourcePath } from './source-path';
 
 export const GENERATOR_VERSION = '1';
@@ -29,11 +32,14 @@ export function comment(text: string): string {
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** `base?.key` or `base?.["key-id"]`: a property read that cannot throw on missing data. */
+/**
+ * `base?.key` or `base?.["key-id"]`: a property read that cannot throw on missing data. An
+ * index goes through `at`, which indexes arrays only (a string's first letter is not data).
+ */
 function readPath(base: string, path: SourcePath): string {
   let code = base;
   for (const step of parseSourcePath(path) ?? []) {
-    if ('index' in step) code += `?.[${step.index}]`;
+    if ('index' in step) code = `at(${code}, ${step.index})`;
     else code += IDENTIFIER.test(step.key) ? `?.${step.key}` : `?.[${quote(step.key)}]`;
   }
   return code;
@@ -60,9 +66,14 @@ class Emitter {
     this.line(close);
   }
 
-  /** A module-level constant (a Set or Map built once), named `prefix` + a counter. */
-  hoist(prefix: string, initializer: string): string {
-    const name = `${prefix}${this.constants.length + 1}`;
+  /**
+   * A module-level constant (a Set or Map built once). Its name is minted from the row id,
+   * which the schema limits to `[a-z][a-z0-9_]*`, plus a suffix: `eventTypeTable`.
+   */
+  hoist(rowId: string, suffix: string, initializer: string): string {
+    const base = camelCase(rowId) + suffix;
+    const taken = this.constants.filter((line) => line.startsWith(`const ${base}`)).length;
+    const name = taken ? `${base}${taken + 1}` : base;
     this.constants.push(`const ${name} = ${initializer};`);
     return name;
   }
@@ -94,7 +105,7 @@ export function generateMapperModule(plan: Plan): string {
     "'use strict';",
     '',
     `module.exports = function create${name}Mapper(rt) {`,
-    '  const { text, timestamp, after, isIp, child, list, first, put, each, hasAny } = rt;',
+    '  const { text, timestamp, after, isIp, child, list, first, put, at, each, hasAny } = rt;',
     '  const { missing, notFor } = rt;',
     ...body.hoisted().map((line) => '  ' + line),
     '',
@@ -104,6 +115,10 @@ export function generateMapperModule(plan: Plan): string {
     '};',
     '',
   ].join('\n');
+}
+
+function camelCase(id: string): string {
+  return id.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 /** Turns `AWS_KMS` into `AwsKms` for the names of the emitted functions. */
@@ -158,7 +173,7 @@ function emitRow(out: Emitter, mapping: Mapping, row: PlannedRow, scope: Scope):
   if (row.kind === 'for_each') return emitForEach(out, mapping, row, scope);
 
   const value = valueExpression(out, row, scope);
-  const guard = row.when.length ? conditionExpression(out, row.when, scope.data) : undefined;
+  const guard = row.when.length ? conditionExpression(out, row, scope.data) : undefined;
   if (row.kind === 'constant') {
     const write = writeStatement(row.out, scope.udm, value);
     return out.line(guard ? `if (${guard}) ${write}` : write);
@@ -166,22 +181,20 @@ function emitRow(out: Emitter, mapping: Mapping, row: PlannedRow, scope: Scope):
   out.line(guard ? `v = ${guard} ? ${value} : undefined;` : `v = ${value};`);
   const write = writeStatement(row.out, scope.udm, 'v');
   // A value table with a default always yields a value: no test needed.
-  const always = row.kind === 'table' && row.fallback !== undefined && !guard;
-  out.line(always ? write : `if (v !== undefined) ${write}`);
-  if (row.required && !always) emitRequired(out, mapping, row, scope);
+  if (row.kind === 'table' && row.fallback !== undefined && !guard) return out.line(write);
+  out.line(`if (v !== undefined) ${write}`);
+  if (row.required) out.line(`else ${missingStatement(mapping, row, scope)}`);
 }
 
 function specNote(row: PlannedRow): string {
   return row.spec.length ? ` (spec row ${row.spec.join(', ')})` : '';
 }
 
-function emitRequired(out: Emitter, mapping: Mapping, row: PlannedRow, scope: Scope): void {
-  const sources = 'source' in row && Array.isArray(row.source) ? row.source : [];
-  const message = `${mapping.file}:${row.loc.line} row ${row.id}: no ${row.target} from ${
-    sources.join(' or ') || 'its logic'
-  }`;
+/** The statement that records why a required row found nothing. */
+function missingStatement(mapping: Mapping, row: PlannedRow, scope: Scope): string {
+  const sources = rowSources(row);
   const raws = sources.map((s) => readPath(scope.data, s));
-  out.line(`else issues.push(missing(${[quote(message), ...raws].join(', ')}));`);
+  return `issues.push(missing(${[quote(requiredMessage(mapping.file, row)), ...raws].join(', ')}));`;
 }
 
 function valueExpression(out: Emitter, row: PlannedRow, scope: Scope): string {
@@ -210,16 +223,16 @@ function tableExpression(
   scope: Scope,
 ): string {
   const key = row.source.map((s) => `text(${readPath(scope.data, s)})`).join(' ?? ');
-  const name = out.hoist('table', `new Map(${quote(row.table)})`);
+  const name = out.hoist(row.id, 'Table', `new Map(${quote(row.table)})`);
   const fallback = row.fallback === undefined ? 'undefined' : quote(row.fallback);
   return `${name}.get(${key}) ?? ${fallback}`;
 }
 
-function conditionExpression(out: Emitter, conditions: Condition[], data: string): string {
-  return conditions.map((c) => singleCondition(out, c, data)).join(' && ');
+function conditionExpression(out: Emitter, row: PlannedRow, data: string): string {
+  return row.when.map((c) => singleCondition(out, row.id, c, data)).join(' && ');
 }
 
-function singleCondition(out: Emitter, condition: Condition, data: string): string {
+function singleCondition(out: Emitter, rowId: string, condition: Condition, data: string): string {
   const value = condition.source.map((s) => `text(${readPath(data, s)})`).join(' ?? ');
   switch (condition.test) {
     case 'present':
@@ -227,7 +240,7 @@ function singleCondition(out: Emitter, condition: Condition, data: string): stri
     case 'equals':
       return `(${value}) === ${quote(condition.expected)}`;
     case 'in':
-      return `${out.hoist('inSet', `new Set(${quote(condition.expected)})`)}.has(${value})`;
+      return `${out.hoist(rowId, 'Values', `new Set(${quote(condition.expected)})`)}.has(${value})`;
     case 'is_ip':
       return `${condition.expected ? '' : '!'}isIp(${value})`;
   }

@@ -47,7 +47,8 @@ export function compileMappingFile(file: string, shownAs = file): CompileResult 
   if (!plan || hasErrors(diagnostics)) return { diagnostics };
 
   const source = generateMapperModule(plan);
-  const mapper = instantiate(source, generatedFileName(file));
+  // Named apart from the committed (Prettier-formatted) file, whose lines differ from these.
+  const mapper = instantiate(source, `${shownAs} (compiled in memory)`);
   return { compiled: { mapping: plan.mapping, plan, source, mapper }, diagnostics };
 }
 

@@ -9,7 +9,8 @@ import { JSONPath } from 'jsonpath-plus';
 import type { Condition, SourcePath, Transform } from './model';
 import type { Plan, PlannedRow, Target } from './resolve';
 import * as rt from './runtime';
-import { toJsonPath } from './source-path';
+import { requiredMessage, rowSources } from './rows';
+import { parseSourcePath, toJsonPath, type PathStep } from './source-path';
 import type { Mapper, UdmEvent } from './types';
 
 type Obj = Record<string, unknown>;
@@ -27,10 +28,21 @@ export interface TraceEntry {
 
 export type Tracer = (entry: TraceEntry) => void;
 
+function query(json: Obj, steps: readonly PathStep[]): unknown {
+  const found = JSONPath({ path: toJsonPath(steps), json, wrap: true, eval: false });
+  return Array.isArray(found) ? found[0] : undefined;
+}
+
 function read(json: unknown, path: SourcePath): unknown {
   if (json === null || typeof json !== 'object') return undefined;
-  const found = JSONPath({ path: toJsonPath(path), json: json as Obj, wrap: true, eval: false });
-  return Array.isArray(found) ? found[0] : undefined;
+  const steps = parseSourcePath(path) ?? [];
+  // JSONPath indexes strings too; a source path indexes arrays only, as compiled code does.
+  for (let i = 0; i < steps.length; i++) {
+    if ('index' in steps[i] && !Array.isArray(query(json as Obj, steps.slice(0, i)))) {
+      return undefined;
+    }
+  }
+  return query(json as Obj, steps);
 }
 
 export function interpret(plan: Plan, trace?: Tracer): Mapper {
@@ -95,11 +107,8 @@ class Run {
   }
 
   private reportMissing(row: PlannedRow, data: unknown): void {
-    const sources = 'source' in row && Array.isArray(row.source) ? row.source : [];
-    const message = `${this.file}:${row.loc.line} row ${row.id}: no ${row.target} from ${
-      sources.join(' or ') || 'its logic'
-    }`;
-    this.issues.push(rt.missing(message, ...sources.map((s) => read(data, s))));
+    const raws = rowSources(row).map((s) => read(data, s));
+    this.issues.push(rt.missing(requiredMessage(this.file, row), ...raws));
   }
 }
 

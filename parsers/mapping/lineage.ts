@@ -49,12 +49,16 @@ function patternsOf(rows: PlannedRow[], within = ''): RowPattern[] {
  * The rows that can write `path` in an event whose flat fields are `flat` (a label entry is
  * matched by its key, so `labels[0].value` names the row of the key found at `labels[0]`).
  */
+const patternCache = new WeakMap<PlannedRow[], RowPattern[]>();
+
 export function rowsWriting(
   rows: PlannedRow[],
   path: string,
   flat: ReadonlyMap<string, unknown>,
 ): PlannedRow[] {
-  return patternsOf(rows)
+  let patterns = patternCache.get(rows);
+  if (!patterns) patternCache.set(rows, (patterns = patternsOf(rows)));
+  return patterns
     .filter(({ row, pattern }) => {
       const match = pattern.exec(path);
       if (!match) return false;

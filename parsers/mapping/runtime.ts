@@ -22,9 +22,18 @@ export function text(value: unknown): string | undefined {
     case 'boolean':
       return String(value);
     case 'object':
-      return value === null || isEmptyObject(value) ? undefined : JSON.stringify(value);
+      return value === null || isEmptyObject(value) ? undefined : json(value);
     default:
       return undefined;
+  }
+}
+
+/** Compact JSON text; a value nested too deeply to write back is treated as absent. */
+function json(value: object): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
   }
 }
 
@@ -109,6 +118,11 @@ export function put(map: Obj, key: string, value: unknown): void {
   else Object.defineProperty(map, key, { value, enumerable: true, writable: true });
 }
 
+/** Element `index` of an array; anything else has no elements (a string is not indexed). */
+export function at(value: unknown, index: number): unknown {
+  return Array.isArray(value) ? value[index] : undefined;
+}
+
 export function each(value: unknown): readonly unknown[] {
   return Array.isArray(value) ? value : [];
 }
@@ -141,6 +155,7 @@ export const runtime = {
   first,
   put,
   each,
+  at,
   hasAny,
   missing,
   notFor,

@@ -20,9 +20,8 @@ export function parseSourcePath(path: string): PathStep[] | undefined {
   return steps;
 }
 
-/** The same path as JSONPath, for the reference interpreter: `$['detail']['resources'][0]`. */
-export function toJsonPath(path: string): string {
-  const steps = parseSourcePath(path) ?? [];
+/** Steps as JSONPath, for the reference interpreter: `$['detail']['resources'][0]`. */
+export function toJsonPath(steps: readonly PathStep[]): string {
   const parts = steps.map((s) => ('index' in s ? `[${s.index}]` : `['${s.key}']`));
   return '$' + parts.join('');
 }

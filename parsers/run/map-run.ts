@@ -33,14 +33,13 @@ export function emptyCounts(): MapCounts {
 export function mapItem(item: InputItem, mapper: Mapper): MapOutcome {
   if (item.kind !== 'record') return item;
 
-  const elsewhere = mapper.accept(item.envelope);
-  if (elsewhere !== undefined) {
-    return { kind: 'skip', origin: item.origin, reason: 'non-kms', detail: elsewhere };
-  }
-
   const issues: string[] = [];
   let event: UdmEvent;
   try {
+    const elsewhere = mapper.accept(item.envelope);
+    if (elsewhere !== undefined) {
+      return { kind: 'skip', origin: item.origin, reason: 'non-kms', detail: elsewhere };
+    }
     event = mapper.map(item.envelope, issues);
   } catch (err) {
     // Only a hostile record gets here (JSON.stringify of a value nested too deeply, say).
@@ -60,19 +59,6 @@ export function count(counts: MapCounts, outcome: MapOutcome): void {
   else {
     counts.skipped++;
     counts.skippedBy[outcome.reason]++;
-  }
-}
-
-/** Maps a stream of input items, counting as it goes. */
-export async function* mapInputs(
-  items: AsyncIterable<InputItem>,
-  mapper: Mapper,
-  counts: MapCounts = emptyCounts(),
-): AsyncGenerator<MapOutcome> {
-  for await (const item of items) {
-    const outcome = mapItem(item, mapper);
-    count(counts, outcome);
-    yield outcome;
   }
 }
 

@@ -70,6 +70,21 @@ describe('udm map outputs', () => {
     expect(stderr).toContain('no input: give files or directories');
   });
 
+  it('rejects a record too deep to write back, and goes on with the next', async () => {
+    const deep = '{"eventSource":' + '['.repeat(200_000) + ']'.repeat(200_000) + '}';
+    const good = readFileSync(NDJSON, 'utf8').split('\n')[0];
+    const run = await udm(['map', '-'], `${deep}\n${good}\n`);
+    expect(run.stderr).toContain('read 2, mapped 1');
+    expect(run.code).toBe(1);
+  });
+
+  it('checks --max-record-mb before it truncates the output file', async () => {
+    const out = path.join(temp(), 'keep.ndjson');
+    writeFileSync(out, 'precious\n');
+    expect((await udm(['map', NDJSON, '--max-record-mb', 'lots', '--out', out])).code).toBe(2);
+    expect(readFileSync(out, 'utf8')).toBe('precious\n');
+  });
+
   it('takes --max-record-mb for the size past which a record is rejected', async () => {
     const run = await udm(['map', NDJSON, '--max-record-mb', '0.001']);
     expect(run.code).toBe(1);
@@ -99,6 +114,17 @@ describe('hostile mapping files', () => {
       const map = await udm(['map', '--mapping', path.join(dir, file), NDJSON]);
       expect(map.code).toBe(2);
     }
+  });
+});
+
+describe('mistyped names', () => {
+  it('says so in one line, exit 2', async () => {
+    const explain = await udm(['explain', 'no-such-case', 'metadata.event_type']);
+    expect(explain).toMatchObject({ code: 2 });
+    expect(explain.stderr).toMatch(/^udm: no fixture case "no-such-case" in /);
+    const test = await udm(['test', '--fixtures', '/no/such/dir']);
+    expect(test).toMatchObject({ code: 2, stderr: 'udm: no fixtures directory /no/such/dir\n' });
+    expect((await udm(['explain', 'sign-asymmetric-key', 'x', '--event', 'two'])).code).toBe(2);
   });
 });
 

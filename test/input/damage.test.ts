@@ -33,6 +33,37 @@ describe('gzip followed by something else', () => {
   });
 });
 
+describe('zero padding between gzip streams', () => {
+  const first = gzipSync(trail(3000));
+  const second = gzipSync(record(9) + '\n');
+
+  it('reads a gzip stream that follows zero padding', async () => {
+    const file = write('padded-middle.gz', Buffer.concat([first, Buffer.alloc(16), second]));
+    const items = await collect([file]);
+    expect(items.filter((i) => i.kind === 'record')).toHaveLength(3001);
+    expect(rejects(items)).toEqual([]);
+  });
+
+  it('reports bytes after the padding that are not gzip, instead of dropping them', async () => {
+    const file = write(
+      'padded-junk.gz',
+      Buffer.concat([first, Buffer.alloc(16), Buffer.from('x!')]),
+    );
+    const items = await collect([file]);
+    expect(items.filter((i) => i.kind === 'record')).toHaveLength(3000);
+    expect(rejects(items).map((r) => r.reason)).toEqual([
+      `corrupt gzip: data that is not gzip after the gzip stream, at byte ${first.length + 16}`,
+    ]);
+  });
+
+  it('salvages a later stream followed by garbage', async () => {
+    const bytes = Buffer.concat([first, Buffer.alloc(16), second, Buffer.from('junk\n')]);
+    const items = await collect([write('padded-then-junk.gz', bytes)]);
+    expect(items.filter((i) => i.kind === 'record')).toHaveLength(3001);
+    expect(rejects(items)).toHaveLength(1);
+  });
+});
+
 describe('CloudWatch Logs subscription payloads (as Firehose delivers a log group)', () => {
   it('maps each log event message as a record and skips control messages', async () => {
     const control = {

@@ -182,6 +182,20 @@ describe('generated code', () => {
     );
   });
 
+  it('indexes arrays only: a string where a list belongs gives nothing, not a letter', () => {
+    const yaml = mappingWith(
+      '  - id: first\n    source: items[0]\n    target: metadata.description',
+    );
+    const { compiled } = compileYaml(yaml);
+    const time = '2024-01-01T00:00:00Z';
+    expect(compiled!.mapper.map({ time, items: ['a', 'b'] }, []).metadata).toMatchObject({
+      description: 'a',
+    });
+    expect(compiled!.mapper.map({ time, items: 'abc' }, []).metadata).not.toHaveProperty(
+      'description',
+    );
+  });
+
   it('writes for_each elements only when they hold something', () => {
     const yaml = mappingWith(
       [
