@@ -4,14 +4,14 @@
 'use strict';
 
 module.exports = function createAwsKmsMapper(rt) {
-  const { text, timestamp, after, isIp, child, list, first, put, each, hasAny } = rt;
+  const { text, timestamp, after, isIp, child, list, first, put, at, each, hasAny } = rt;
   const { missing, notFor } = rt;
-  const table1 = new Map([
+  const eventTypeTable = new Map([
     ['Decrypt', 'USER_RESOURCE_ACCESS'],
     ['Encrypt', 'USER_RESOURCE_ACCESS'],
     ['GenerateDataKey', 'USER_RESOURCE_CREATION'],
   ]);
-  const inSet2 = new Set(['AwsApiCall', 'AwsVpceEvent']);
+  const allowedValues = new Set(['AwsApiCall', 'AwsVpceEvent']);
 
   /** Why a record is not for this mapping (it is skipped), or undefined. */
   function acceptAwsKms(data) {
@@ -53,7 +53,7 @@ module.exports = function createAwsKmsMapper(rt) {
     if (v !== undefined) child(udm, 'metadata').productEventType = v;
 
     // mappings/aws_kms.yaml:46 event_type (spec row 17): metadata.event_type
-    v = table1.get(text(data?.detail?.eventName)) ?? 'GENERIC_EVENT';
+    v = eventTypeTable.get(text(data?.detail?.eventName)) ?? 'GENERIC_EVENT';
     child(udm, 'metadata').eventType = v;
 
     // mappings/aws_kms.yaml:56 log_type (spec row 18): metadata.log_type
@@ -134,29 +134,29 @@ module.exports = function createAwsKmsMapper(rt) {
 
     // mappings/aws_kms.yaml:149 key_arn (spec row 8): target.resource.id
     v =
-      text(data?.detail?.resources?.[0]?.ARN) ??
-      text(data?.detail?.resources?.[0]?.arn) ??
-      text(data?.resources?.[0]) ??
+      text(at(data?.detail?.resources, 0)?.ARN) ??
+      text(at(data?.detail?.resources, 0)?.arn) ??
+      text(at(data?.resources, 0)) ??
       text(data?.detail?.responseElements?.keyMetadata?.arn);
     if (v !== undefined) child(child(udm, 'target'), 'resource').id = v;
 
     // mappings/aws_kms.yaml:162 key_type (spec row 9): target.resource.resource_subtype
-    v = text(data?.detail?.resources?.[0]?.type);
+    v = text(at(data?.detail?.resources, 0)?.type);
     if (v !== undefined) child(child(udm, 'target'), 'resource').resourceSubtype = v;
 
     // mappings/aws_kms.yaml:167 key_name: target.resource.name
     v =
-      text(data?.detail?.resources?.[0]?.ARN) ??
-      text(data?.detail?.resources?.[0]?.arn) ??
-      text(data?.resources?.[0]) ??
+      text(at(data?.detail?.resources, 0)?.ARN) ??
+      text(at(data?.detail?.resources, 0)?.arn) ??
+      text(at(data?.resources, 0)) ??
       text(data?.detail?.responseElements?.keyMetadata?.arn);
     if (v !== undefined) child(child(udm, 'target'), 'resource').name = v;
 
     // mappings/aws_kms.yaml:175 key_id: target.resource.product_object_id
     v =
-      after(text(data?.detail?.resources?.[0]?.ARN), ':key/') ??
-      after(text(data?.detail?.resources?.[0]?.arn), ':key/') ??
-      after(text(data?.resources?.[0]), ':key/') ??
+      after(text(at(data?.detail?.resources, 0)?.ARN), ':key/') ??
+      after(text(at(data?.detail?.resources, 0)?.arn), ':key/') ??
+      after(text(at(data?.resources, 0)), ':key/') ??
       after(text(data?.detail?.responseElements?.keyMetadata?.arn), ':key/');
     if (v !== undefined) child(child(udm, 'target'), 'resource').productObjectId = v;
 
@@ -188,7 +188,10 @@ module.exports = function createAwsKmsMapper(rt) {
       });
 
     // mappings/aws_kms.yaml:207 allowed: security_result.action
-    if (text(data?.detail?.errorCode) === undefined && inSet2.has(text(data?.detail?.eventType)))
+    if (
+      text(data?.detail?.errorCode) === undefined &&
+      allowedValues.has(text(data?.detail?.eventType))
+    )
       list(first(udm, 'securityResult'), 'action').push('ALLOW');
 
     // mappings/aws_kms.yaml:216 blocked: security_result.action
