@@ -51,7 +51,15 @@ export function diagnostic(
   return { ...at, code, severity: CODES[code][0], message, ...(row ? { row } : {}) };
 }
 
-export function formatDiagnostic(d: Diagnostic): string {
+/** What the formatters need: any diagnostic of this shape, whichever catalog its code is from. */
+export type Printable = SourceLocation & {
+  code: string;
+  severity: Severity;
+  message: string;
+  row?: string;
+};
+
+export function formatDiagnostic(d: Printable): string {
   const where = `${d.file}:${d.line}:${d.column}`;
   const row = d.row ? ` (row ${d.row})` : '';
   return `${where}: ${d.severity} ${d.code}: ${d.message}${row}`;
@@ -61,7 +69,7 @@ export function formatDiagnostic(d: Diagnostic): string {
  * The compiler-style form: the message, the location, and the source line with the located
  * text underlined. `lines` are the file's lines; without them only the first two lines print.
  */
-export function formatWithExcerpt(d: Diagnostic, lines?: readonly string[]): string {
+export function formatWithExcerpt(d: Printable, lines?: readonly string[]): string {
   const row = d.row ? ` (row ${d.row})` : '';
   const head = [
     `${d.severity}[${d.code}]: ${d.message}`,
@@ -80,7 +88,7 @@ export function formatWithExcerpt(d: Diagnostic, lines?: readonly string[]): str
   ].join('\n');
 }
 
-export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+export function hasErrors(diagnostics: readonly Printable[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 

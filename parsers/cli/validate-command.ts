@@ -5,7 +5,8 @@
  */
 
 import { existsSync, readFileSync } from 'node:fs';
-import { diagnostic, formatWithExcerpt, hasErrors, type Diagnostic } from '../diagnostics';
+import { diagnostic, formatWithExcerpt, hasErrors } from '../diagnostics';
+import type { Diagnostic, Printable } from '../diagnostics';
 import { fixtureRecords, fixturesDirFor } from '../fixtures/cases';
 import { reportUnseenSources } from '../mapping/checks';
 import { analyzeMappingFile } from '../mapping/compile';
@@ -41,7 +42,7 @@ async function validateMapping(file: string): Promise<Diagnostic[]> {
   return [...diagnostics, ...reportUnseenSources(plan, records)];
 }
 
-export function printWithExcerpts(file: string, diagnostics: Diagnostic[], io: Io): void {
+export function printWithExcerpts(file: string, diagnostics: Printable[], io: Io): void {
   let lines: string[] | undefined;
   try {
     lines = readFileSync(file, 'utf8').split(/\r?\n/);
