@@ -118,7 +118,11 @@ export function classifyRecord(value: unknown, shape: InputShape = 'cloudtrail')
   if (isEnvelope(value)) return { kind: 'record', shape: 'eventbridge', envelope: value };
   if (isDigest(value)) return { kind: 'skip', reason: 'digest', detail: digestDetail(value) };
   if (isInsight(value)) return { kind: 'skip', reason: 'insight', detail: insightDetail(value) };
-  if (!RECORD_KEYS.some((key) => Object.hasOwn(value, key))) return unrecognised(value);
+  if (!RECORD_KEYS.some((key) => Object.hasOwn(value, key))) {
+    // `udm map` output fed back in (to `udm detect`, say): a UDM event, taken as it is.
+    if (isObject(own(value, 'metadata'))) return { kind: 'record', shape: 'udm', envelope: value };
+    return unrecognised(value);
+  }
   return { kind: 'record', shape, envelope: { detail: value } };
 }
 

@@ -18,7 +18,8 @@ export type InputShape =
   | 'eventbridge' // an EventBridge envelope {version,id,detail-type,source,…,detail}
   | 'cloudtrail' // a bare CloudTrail record (alone, NDJSON, or concatenated)
   | 's3-delivery' // one element of a CloudTrail S3 delivery file {"Records":[…]}
-  | 'cloudwatch-logs'; // a log event's message in a CloudWatch Logs subscription payload
+  | 'cloudwatch-logs' // a log event's message in a CloudWatch Logs subscription payload
+  | 'udm'; // an event already in UDM form (`udm map` output), passed on unchanged
 
 /** `control`: a CloudWatch Logs control message, which only tests the subscription. */
 export type SkipReason = 'non-kms' | 'digest' | 'insight' | 'control';

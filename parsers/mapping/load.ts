@@ -78,6 +78,7 @@ export function loadMapping(text: string, file: string): LoadResult {
     title: (json.title as string | undefined) ?? (json.log_type as string),
     accept: buildAccept((json.accept as Json[] | undefined) ?? [], locate),
     rows,
+    knownValues: new Map(Object.entries((json.known_values as Record<string, string[]>) ?? {})),
     ignore: ((json.ignore as Json[] | undefined) ?? []).map((item, i) => ({
       source: toList(item.source as string | string[]),
       reason: item.reason as string,

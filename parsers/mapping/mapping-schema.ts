@@ -105,6 +105,11 @@ export const mappingFileSchema = {
       },
     },
     rows: { type: 'array', items: { $ref: '#/definitions/row' }, minItems: 1 },
+    known_values: {
+      type: 'object',
+      propertyNames: { pattern: sourcePath.pattern, not: sourcePath.not },
+      additionalProperties: { type: 'array', items: text, minItems: 1, uniqueItems: true },
+    },
     ignore: {
       type: 'array',
       items: {

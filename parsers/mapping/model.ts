@@ -67,6 +67,11 @@ export interface Mapping {
   accept: AcceptTest[];
   rows: Row[];
   ignore: IgnoredSource[];
+  /**
+   * Every value a source path can hold, where the set is closed (CloudTrail eventName for KMS):
+   * rules comparing a field copied from that path with other literals are reported.
+   */
+  knownValues: Map<SourcePath, string[]>;
   /** sha256 of the YAML text, recorded in generated code to show what it was compiled from. */
   sha256: string;
 }

@@ -32,6 +32,7 @@ export function emptyCounts(): MapCounts {
 /** Maps one input item; never throws for anything a record can contain. */
 export function mapItem(item: InputItem, mapper: Mapper): MapOutcome {
   if (item.kind !== 'record') return item;
+  if (item.shape === 'udm') return { kind: 'event', origin: item.origin, event: item.envelope };
 
   const issues: string[] = [];
   let event: UdmEvent;
