@@ -1,0 +1,52 @@
+/** Step 1 of §11.2: the binding rows with which an event is a candidate for one variable. */
+
+import type { ExprOf } from '../yaral/ast';
+import type { VariablePlan } from './analyze';
+import { scalarOf, truthy } from './compare';
+import { type Env, evaluate, type Scope } from './expr';
+import { enumerateCopies, readAll, readOne } from './fields';
+import type { Copy, Row, Scalar, UdmEvent } from './types';
+
+/** Rows beyond this per event add nothing but cost; the cap keeps hostile events bounded. */
+const MAX_ROWS = 256;
+
+function noAggregate(e: ExprOf<'aggregate'>): never {
+  throw new Error(`aggregation '${e.fn}' outside outcome`);
+}
+
+/** Reads fields of one event copy; events filters never see placeholders or counts. */
+export function copyScope(event: UdmEvent, copy: Copy): Scope {
+  return {
+    field: (access) => readOne(event, access, copy),
+    all: (access) => readAll(event, access),
+    variable: () => '',
+    count: () => 0,
+    aggregate: noAggregate,
+  };
+}
+
+function bind(plan: VariablePlan, scope: Scope, env: Env): Record<string, Scalar> | undefined {
+  const values: Record<string, Scalar> = {};
+  for (const b of plan.bindings) {
+    const v = scalarOf(evaluate(b.value, scope, env));
+    // One placeholder bound twice by the same event must agree (a transitive join, §3.1).
+    if (b.placeholder in values && values[b.placeholder] !== v) return undefined;
+    values[b.placeholder] = v;
+  }
+  return values;
+}
+
+export function candidateRows(event: UdmEvent, plan: VariablePlan, env: Env): Row[] {
+  const rows = new Map<string, Row>();
+  for (const copy of enumerateCopies(event, plan.prefixes)) {
+    const scope = copyScope(event, copy);
+    if (!plan.filters.every((f) => truthy(evaluate(f, scope, env)))) continue;
+    const placeholders = bind(plan, scope, env);
+    if (!placeholders) continue;
+    // Copies that differ only in elements no later predicate reads are the same row.
+    const key = JSON.stringify([placeholders, plan.tuplePrefixes.map((p) => copy.get(p))]);
+    if (!rows.has(key)) rows.set(key, { copy, placeholders });
+    if (rows.size >= MAX_ROWS) break;
+  }
+  return [...rows.values()];
+}

@@ -1,0 +1,138 @@
+/** Step 2 of §11.2: tuples of candidates that satisfy every join; optional ones outer-joined. */
+
+import type { Plan, TuplePredicate, VariablePlan } from './analyze';
+import { truthy } from './compare';
+import { type Env, evaluate, type Scope } from './expr';
+import { readAll, readOne, zeroValue } from './fields';
+import type { Candidate, Row, Scalar } from './types';
+
+export interface Member {
+  cand: Candidate;
+  row: Row;
+}
+
+export interface Tuple {
+  /** null: an optional variable with no joining event. */
+  members: Map<string, Member | null>;
+  placeholders: Record<string, Scalar>;
+}
+
+/** A guard against combinatorial blow-up in one window; production samples too. */
+const MAX_TUPLES = 10_000;
+
+export function tupleScope(t: Tuple): Scope {
+  return {
+    field: (access) => {
+      const m = t.members.get(access.variable);
+      return m ? readOne(m.cand.event, access, m.row.copy) : zeroValue(access);
+    },
+    all: (access) => {
+      const m = t.members.get(access.variable);
+      return m ? readAll(m.cand.event, access) : [zeroValue(access)];
+    },
+    variable: (name) => t.placeholders[name] ?? '',
+    count: () => 0,
+    aggregate: () => {
+      throw new Error('aggregation in events');
+    },
+  };
+}
+
+function merge(a: Record<string, Scalar>, b: Record<string, Scalar>) {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    if (k in out && out[k] !== v) return undefined;
+    out[k] = v;
+  }
+  return out;
+}
+
+/** The join step after which a predicate can be tested: its variables and placeholders are set. */
+function readyStep(p: TuplePredicate, order: VariablePlan[]): number {
+  const steps = [
+    ...p.variables.map((v) => order.findIndex((o) => o.name === v)),
+    ...p.placeholders.map((ph) => {
+      const at = order.findIndex((o) => o.bindings.some((b) => b.placeholder === ph));
+      return at < 0 ? order.length - 1 : at;
+    }),
+  ];
+  return Math.max(0, ...steps);
+}
+
+/** A predicate over an absent variable or an unbound placeholder does not constrain the tuple. */
+function holds(p: TuplePredicate, t: Tuple, env: Env): boolean {
+  if (p.variables.some((v) => !t.members.get(v))) return true;
+  if (p.placeholders.some((ph) => !(ph in t.placeholders))) return true;
+  return truthy(evaluate(p.expr, tupleScope(t), env));
+}
+
+/**
+ * The members a variable can contribute, indexed by the first placeholder it shares with an
+ * earlier variable, so a join looks up matching rows instead of scanning every candidate.
+ */
+class Source {
+  readonly all: Member[];
+  private readonly byValue = new Map<string, Member[]>();
+
+  constructor(
+    cands: Candidate[],
+    readonly joinOn?: string,
+  ) {
+    this.all = cands.flatMap((cand) => cand.rows.map((row) => ({ cand, row })));
+    if (!joinOn) return;
+    for (const m of this.all) {
+      const key = valueKey(m.row.placeholders[joinOn]);
+      const list = this.byValue.get(key);
+      if (list) list.push(m);
+      else this.byValue.set(key, [m]);
+    }
+  }
+
+  members(placeholders: Record<string, Scalar>): Member[] {
+    if (!this.joinOn || !(this.joinOn in placeholders)) return this.all;
+    return this.byValue.get(valueKey(placeholders[this.joinOn])) ?? [];
+  }
+}
+
+function valueKey(v: Scalar | undefined): string {
+  return `${typeof v}:${String(v)}`;
+}
+
+function sources(order: VariablePlan[], cands: Map<string, Candidate[]>): Source[] {
+  return order.map((v, i) => {
+    const earlier = new Set(order.slice(0, i).flatMap((o) => o.bindings.map((b) => b.placeholder)));
+    const shared = v.bindings.map((b) => b.placeholder).find((ph) => earlier.has(ph));
+    return new Source(cands.get(v.name) ?? [], shared);
+  });
+}
+
+export function buildTuples(plan: Plan, cands: Map<string, Candidate[]>, env: Env): Tuple[] {
+  const order = [
+    ...plan.variables.filter((v) => !plan.optional.has(v.name)),
+    ...plan.variables.filter((v) => plan.optional.has(v.name)),
+  ];
+  const at = order.map((_, i) => plan.tuplePredicates.filter((p) => readyStep(p, order) === i));
+  const from = sources(order, cands);
+  const out: Tuple[] = [];
+  const extend = (i: number, t: Tuple, used: Set<number>): void => {
+    if (out.length >= MAX_TUPLES) return;
+    if (i === order.length) return void out.push(t);
+    const name = order[i].name;
+    let joined = false;
+    for (const { cand, row } of from[i].members(t.placeholders)) {
+      // One event never fills two variables of a tuple (§11.3, our documented choice).
+      if (used.has(cand.seq)) continue;
+      const placeholders = merge(t.placeholders, row.placeholders);
+      if (!placeholders) continue;
+      const next = { members: new Map(t.members).set(name, { cand, row }), placeholders };
+      if (!at[i].every((p) => holds(p, next, env))) continue;
+      joined = true;
+      extend(i + 1, next, new Set(used).add(cand.seq));
+    }
+    if (!joined && plan.optional.has(name)) {
+      extend(i + 1, { ...t, members: new Map(t.members).set(name, null) }, used);
+    }
+  };
+  extend(0, { members: new Map(), placeholders: {} }, new Set());
+  return out;
+}

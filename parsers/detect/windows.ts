@@ -1,0 +1,142 @@
+/**
+ * Windows of multi-event rules (§11.2 step 4). Hop windows are idealised as [t, t + D] for each
+ * event time t of a group; sliding windows as [t_p, t_p + D] (`after`) or [t_p − D, t_p]
+ * (`before`) per pivot, bounds inclusive. So a window is judged only for the groups that contain
+ * the event anchoring it. A window is judged once no later event can fall into it, which needs
+ * time-ordered input (detect sorts it).
+ */
+
+import { groupTuples, judge } from './group';
+import { candidates, type CompiledRule, type Input, type RuleRun, toDetection } from './run';
+import { buildTuples, type Tuple } from './tuples';
+import type { Candidate, Detection, Scalar } from './types';
+
+interface Span {
+  start: number;
+  end: number;
+  /** The events the window is anchored at: every group judged in it contains one. */
+  anchors: Candidate[];
+}
+
+class WindowRun implements RuleRun {
+  private readonly D: number;
+  private readonly buffers = new Map<string, Candidate[]>();
+  /** Open windows, in order of their end: anchors arrive in time order. */
+  private readonly pending: Span[] = [];
+  /** Per match key, the events already reported: a later window must add one to fire again. */
+  private readonly reported = new Map<string, Set<number>>();
+
+  constructor(private readonly c: CompiledRule) {
+    this.D = c.window!.seconds;
+    for (const v of c.plan.variables) this.buffers.set(v.name, []);
+  }
+
+  push(input: Input): Detection[] {
+    const out = this.flush(input.time);
+    this.prune(input.time, input.seq);
+    const found = candidates(this.c, input);
+    for (const [name, cand] of found) this.buffers.get(name)!.push(cand);
+    const { kind, pivot } = this.c.window!;
+    const t = input.time;
+    if (kind === 'hop' && found.size) this.open(t, t + this.D, [...found.values()]);
+    const p = pivot ? found.get(pivot) : undefined;
+    if (p) this.open(kind === 'before' ? t - this.D : t, kind === 'before' ? t : t + this.D, [p]);
+    return out;
+  }
+
+  finish(): Detection[] {
+    return this.flush(Infinity);
+  }
+
+  buffered(): number {
+    return [...this.buffers.values()].reduce((n, list) => n + list.length, 0);
+  }
+
+  private open(start: number, end: number, anchors: Candidate[]): void {
+    const last = this.pending[this.pending.length - 1];
+    if (last && last.start === start && last.end === end) last.anchors.push(...anchors);
+    else this.pending.push({ start, end, anchors });
+  }
+
+  /** Judges every window that ends before `now`: no event still to come can enter it. */
+  private flush(now: number): Detection[] {
+    const out: Detection[] = [];
+    while (this.pending.length && this.pending[0].end < now) {
+      out.push(...this.judgeSpan(this.pending.shift()!));
+    }
+    return out;
+  }
+
+  /** Candidates older than now − D fit no open window; their report marks go with them. */
+  private prune(now: number, nextSeq: number): void {
+    let minSeq = nextSeq;
+    for (const [name, list] of this.buffers) {
+      const kept = list.filter((x) => x.time >= now - this.D);
+      this.buffers.set(name, kept);
+      if (kept.length) minSeq = Math.min(minSeq, kept[0].seq);
+    }
+    for (const [key, seen] of this.reported) {
+      for (const s of seen) if (s < minSeq) seen.delete(s);
+      if (!seen.size) this.reported.delete(key);
+    }
+  }
+
+  private judgeSpan(span: Span): Detection[] {
+    const keys = anchorKeys(span.anchors, this.c.matchVars);
+    const inSpan = new Map<string, Candidate[]>();
+    for (const [name, list] of this.buffers) {
+      const inside = list.filter((x) => x.time >= span.start && x.time <= span.end);
+      inSpan.set(
+        name,
+        inside.filter((x) => mayJoin(x, keys)),
+      );
+    }
+    const anchors = new Set(span.anchors.map((a) => a.seq));
+    const tuples = buildTuples(this.c.plan, inSpan, this.c.env);
+    const out: Detection[] = [];
+    for (const g of groupTuples(tuples, this.c.matchVars, this.c.zeros)) {
+      if (!g.tuples.some((t) => hasAnchor(t, anchors))) continue;
+      const verdict = judge(this.c.rule, this.c.plan, g.tuples, this.c.env);
+      if (verdict && this.isNew(g.key, verdict.events)) {
+        out.push(toDetection(this.c, verdict, g.match, span));
+      }
+    }
+    return out;
+  }
+
+  /** De-duplication (§11.2 step 4.7): fire again for a key only with an unreported event. */
+  private isNew(key: string, events: Map<string, Candidate[]>): boolean {
+    const seqs = [...events.values()].flat().map((x) => x.seq);
+    const seen = this.reported.get(key) ?? new Set<number>();
+    if (seqs.every((s) => seen.has(s))) return false;
+    seqs.forEach((s) => seen.add(s));
+    this.reported.set(key, seen);
+    return true;
+  }
+}
+
+function hasAnchor(t: Tuple, anchors: Set<number>): boolean {
+  return [...t.members.values()].some((m) => m && anchors.has(m.cand.seq));
+}
+
+/** Per match variable, the values the anchors bind; absent when some anchor leaves it free. */
+function anchorKeys(anchors: Candidate[], matchVars: string[]): Map<string, Set<Scalar>> {
+  const keys = new Map<string, Set<Scalar>>();
+  for (const mv of matchVars) {
+    const rows = anchors.flatMap((a) => a.rows);
+    if (rows.some((r) => !(mv in r.placeholders))) continue;
+    keys.set(mv, new Set(rows.map((r) => r.placeholders[mv])));
+  }
+  return keys;
+}
+
+/** A candidate binding a match variable to a value no anchor has cannot join an anchor's group. */
+function mayJoin(cand: Candidate, keys: Map<string, Set<Scalar>>): boolean {
+  return cand.rows.some((r) =>
+    [...keys].every(([mv, values]) => !(mv in r.placeholders) || values.has(r.placeholders[mv])),
+  );
+}
+
+export function windowRun(c: CompiledRule): RuleRun {
+  return new WindowRun(c);
+}
