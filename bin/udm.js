@@ -6,6 +6,11 @@ require('ts-node').register({
   transpileOnly: true,
   project: require('path').join(__dirname, '..', 'tsconfig.json'),
 });
+// A reader that goes away (`udm test | head`) ends the output; that is not an error to report.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 require('../parsers/cli/main.ts')
   .main(process.argv.slice(2))
   .then((code) => {

@@ -16,12 +16,13 @@ export async function generatedSource(source: string): Promise<string> {
   return format(source, { ...config, parser: 'babel' });
 }
 
+/** Exit 0 when all is current, 1 when a module is stale, 2 when a mapping does not compile. */
 export async function runCompile(files: string[], check: boolean, io: Io): Promise<number> {
-  let failed = false;
+  let [failed, broken] = [false, false];
   for (const file of files) {
     const compiled = loadMapper(file, io, 'package');
     if (!compiled) {
-      failed = true;
+      broken = true;
       continue;
     }
     const target = path.join(PACKAGE_ROOT, generatedFileName(file));
@@ -37,5 +38,5 @@ export async function runCompile(files: string[], check: boolean, io: Io): Promi
       io.stderr.write(`udm compile: wrote ${shown(target)} from ${file}\n`);
     }
   }
-  return failed ? 1 : 0;
+  return broken ? 2 : failed ? 1 : 0;
 }

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { canonicalJson } from '../fixtures/canonical';
 import { fixturesDirFor } from '../fixtures/cases';
 import { measureCoverage, regressions, type Coverage } from '../fixtures/coverage';
-import type { Io } from './io';
+import { UsageError, type Io } from './io';
 import { loadMapper, PACKAGE_ROOT, shown } from './mapper';
 
 export function baselineFile(mappingFile: string): string {
@@ -17,10 +17,19 @@ export function baselineFile(mappingFile: string): string {
 export async function runCoverage(mapping: string, update: boolean, io: Io): Promise<number> {
   const compiled = loadMapper(mapping, io);
   if (!compiled) return 2;
-  const current = await measureCoverage(compiled.plan, fixturesDirFor(mapping, PACKAGE_ROOT));
+  const fixtures = fixturesDirFor(mapping, PACKAGE_ROOT);
+  if (!existsSync(fixtures))
+    throw new UsageError(`no fixture cases for this mapping in ${fixtures}`);
+  const current = await measureCoverage(compiled.plan, fixtures);
   report(current, io);
 
   const file = baselineFile(mapping);
+  if (update && existsSync(file)) {
+    const previous = JSON.parse(readFileSync(file, 'utf8')) as Coverage;
+    for (const item of regressions(current, previous)) {
+      io.stdout.write(`WORSE (now the baseline) ${item}\n`);
+    }
+  }
   if (update) {
     writeFileSync(
       file,

@@ -5,7 +5,7 @@
 
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { loadCase, runCase } from '../fixtures/cases';
+import { CASE_NAME, loadCase, runCase } from '../fixtures/cases';
 import { interpret, type TraceEntry } from '../mapping/interpret';
 import { rowsWriting } from '../mapping/lineage';
 import type { Condition } from '../mapping/model';
@@ -26,7 +26,10 @@ export async function runExplain(
   options: ExplainOptions,
   io: Io,
 ): Promise<number> {
-  if (!existsSync(path.join(options.fixtures, caseName, 'case.yaml'))) {
+  if (
+    !CASE_NAME.test(caseName) ||
+    !existsSync(path.join(options.fixtures, caseName, 'case.yaml'))
+  ) {
     throw new UsageError(`no fixture case ${JSON.stringify(caseName)} in ${options.fixtures}`);
   }
   const compiled = loadMapper(options.mapping, io);
@@ -40,6 +43,11 @@ export async function runExplain(
     );
   }
 
+  if (wanted !== undefined && (wanted < 0 || wanted >= traces.length)) {
+    throw new UsageError(
+      `${caseName} has ${traces.length} event(s): --event takes 0 to ${traces.length - 1}`,
+    );
+  }
   let found = 0;
   traces.forEach((entries, index) => {
     if (wanted !== undefined && wanted !== index) return;
@@ -76,9 +84,14 @@ async function traceCase(fixture: ReturnType<typeof loadCase>, plan: Plan) {
   return traces;
 }
 
-/** `security_result.action` matches `security_result[0].action[0]`: indexes are optional. */
+/**
+ * `security_result.action` matches `security_result[0].action[0]`: indexes left out match any
+ * element; indexes given must match. A label's `.key` is explained by the row of its `.value`.
+ */
 function samePath(traced: string, asked: string): boolean {
-  return traced === asked || stripIndexes(traced) === stripIndexes(asked);
+  const wanted = asked.replace(/\["([^"]+)"\]/g, '.$1').replace(/\.key$/, '.value');
+  if (traced === wanted) return true;
+  return !/\[\d+\]/.test(wanted) && stripIndexes(traced) === wanted;
 }
 
 function stripIndexes(udmPath: string): string {

@@ -1,11 +1,13 @@
 /** The `udm` command line: one program, one verb per job, `--help` on each. */
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { ruleFiles } from '../rules/load';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { runCompile } from './compile-command';
 import { processIo, UsageError, type Io } from './io';
 import { runMap } from './map-command';
+import { runDetect } from './detect-command';
 import { runTest } from './test-command';
 import { runExplain } from './explain-command';
 import { runCoverage } from './coverage-command';
@@ -13,11 +15,21 @@ import { runDocs } from './docs-command';
 import { runGoogleExport, runGoogleImport } from './google-command';
 import { fixturesDirFor } from '../fixtures/cases';
 import { runValidate } from './validate-command';
-import { DEFAULT_MAPPING, PACKAGE_ROOT, shown } from './mapper';
+import { DEFAULT_MAPPING, DEFAULT_RULES, PACKAGE_ROOT, shown } from './mapper';
 
 function packageVersion(): string {
   const json = readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8');
   return (JSON.parse(json) as { version: string }).version;
+}
+
+/** Given files, with rule directories opened; by default every mapping and every bundled rule. */
+function filesToValidate(given: string[]): string[] {
+  if (given.length === 0) {
+    return [...mappingFiles([]), ...ruleFiles([DEFAULT_RULES]).map((f) => shown(f))];
+  }
+  const missing = given.find((file) => !existsSync(file));
+  if (missing) throw new UsageError(`no such file or directory: ${missing}`);
+  return given.flatMap((file) => (statSync(file).isDirectory() ? ruleFiles([file]) : [file]));
 }
 
 function mappingFiles(given: string[]): string[] {
@@ -57,6 +69,25 @@ function program(io: Io, setExit: (code: number) => void): Command {
     );
 
   udm
+    .command('detect')
+    .description('run the YARA-L rules over raw CloudTrail input or UDM NDJSON; NDJSON detections')
+    .argument('[paths...]', 'files or directories to read (directories recursively); - is stdin')
+    .option(
+      '-r, --rules <path...>',
+      'rule files or directories (default: the bundled rules/aws_kms)',
+    )
+    .option('-l, --lists <dir>', 'reference lists, one file per list (default: rules/lists)')
+    .option('-o, --out <file>', 'write detections to this file instead of stdout')
+    .option('-m, --mapping <file>', 'mapping YAML (default: the bundled mappings/aws_kms.yaml)')
+    .option('--now <time>', 'the time timestamp.current_seconds() returns (RFC 3339)')
+    .option('-q, --quiet', 'do not print a line per rejected record')
+    .action(async (paths: string[], options) =>
+      setExit(
+        await runDetect(paths, { ...options, mapping: options.mapping ?? DEFAULT_MAPPING }, io),
+      ),
+    );
+
+  udm
     .command('compile')
     .description('write the generated mapper module for each mapping (parsers/generated/)')
     .argument('[mappings...]', 'mapping YAML files (default: every file in mappings/)')
@@ -67,9 +98,9 @@ function program(io: Io, setExit: (code: number) => void): Command {
 
   udm
     .command('validate')
-    .description('check mapping files and report every problem with file:line:column')
-    .argument('[mappings...]', 'mapping YAML files (default: every file in mappings/)')
-    .action(async (files: string[]) => setExit(await runValidate(mappingFiles(files), io)));
+    .description('check mapping and rule files; report every problem with file:line:column')
+    .argument('[files...]', 'mapping YAML and .yaral rule files or rule directories (default: all)')
+    .action(async (files: string[]) => setExit(await runValidate(filesToValidate(files), io)));
 
   udm
     .command('test')

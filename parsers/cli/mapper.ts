@@ -7,6 +7,8 @@ import type { Io } from './io';
 
 export const PACKAGE_ROOT = path.join(__dirname, '..', '..');
 export const DEFAULT_MAPPING = path.join(PACKAGE_ROOT, 'mappings', 'aws_kms.yaml');
+export const DEFAULT_RULES = path.join(PACKAGE_ROOT, 'rules', 'aws_kms');
+export const DEFAULT_LISTS = path.join(PACKAGE_ROOT, 'rules', 'lists');
 
 /** A path as the user should see it: relative to where they are, when that is shorter. */
 export function shown(file: string): string {

@@ -16,6 +16,7 @@ import {
 } from '../fixtures/cases';
 import { compareWithGolden, formatDiff, readGolden } from '../fixtures/compare';
 import type { CompiledMapping } from '../mapping/compile';
+import { validateUdmEvent } from '../udm/validate';
 import { UsageError, type Io } from './io';
 import { loadMapper, shown } from './mapper';
 
@@ -35,12 +36,16 @@ interface Outcome {
 export async function runTest(options: TestOptions, io: Io): Promise<number> {
   if (!existsSync(options.fixtures))
     throw new UsageError(`no fixtures directory ${options.fixtures}`);
-  const compiled = loadMapper(options.mapping, io);
+  // Named from the repository, so goldens (which record reject reasons) match wherever it runs.
+  const compiled = loadMapper(options.mapping, io, 'package');
   if (!compiled) return 2;
   const { cases, problems } = scanCases(options.fixtures);
   for (const problem of problems) io.stdout.write(`BROKEN ${problem}\n`);
 
   const selected = cases.filter((c) => c.name.includes(options.filter ?? ''));
+  if (options.filter !== undefined && selected.length === 0) {
+    throw new UsageError(`no fixture case name contains ${JSON.stringify(options.filter)}`);
+  }
   let [failed, updated] = [0, 0];
   for (const fixture of selected) {
     const outcome = await testCase(fixture, compiled, options.update === true);
@@ -80,7 +85,10 @@ async function testCase(fixture: FixtureCase, compiled: CompiledMapping, update:
     if (!problem && !diffs.length) outcome.lines.push(`  ${GOLDEN_FILE} is not in canonical form`);
   }
 
-  const unmet = unmetExpectations(fixture, result);
+  const invalid = result.events.flatMap((event, i) =>
+    validateUdmEvent(event).map((p) => `event ${i} is not valid UDM: ${p.path}: ${p.message}`),
+  );
+  const unmet = [...invalid, ...unmetExpectations(fixture, result)];
   if (unmet.length) {
     if (!outcome.failed) outcome.lines.push(`FAIL ${fixture.name}`);
     outcome.failed = true;

@@ -5,18 +5,23 @@
  */
 
 import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { diagnostic, formatWithExcerpt, hasErrors } from '../diagnostics';
 import type { Diagnostic, Printable } from '../diagnostics';
 import { fixtureRecords, fixturesDirFor } from '../fixtures/cases';
-import { reportUnseenSources } from '../mapping/checks';
-import { analyzeMappingFile } from '../mapping/compile';
+import { reportIgnoreProblems, reportUnseenSources } from '../mapping/checks';
+import { analyzeMappingFile, compileMappingFile } from '../mapping/compile';
+import { mappingDomain } from '../rules/contract';
+import { loadRules } from '../rules/load';
 import { interpret } from '../mapping/interpret';
 import type { Io } from './io';
-import { PACKAGE_ROOT, shown } from './mapper';
+import { DEFAULT_MAPPING, DEFAULT_RULES, PACKAGE_ROOT, shown } from './mapper';
 
+/** Mapping and rule files alike: `.yaral` files are parsed, checked and held to the contract. */
 export async function runValidate(files: string[], io: Io): Promise<number> {
-  let failed = false;
-  for (const file of files) {
+  const rules = files.filter((f) => f.endsWith('.yaral'));
+  let failed = rules.length > 0 && !validateRules(rules, io);
+  for (const file of files.filter((f) => !f.endsWith('.yaral'))) {
     const diagnostics = await validateMapping(file);
     printWithExcerpts(file, diagnostics, io);
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
@@ -25,6 +30,26 @@ export async function runValidate(files: string[], io: Io): Promise<number> {
     failed ||= hasErrors(diagnostics);
   }
   return failed ? 1 : 0;
+}
+
+/** Rule files against the bundled mapping's contract; false when any has an error. */
+function validateRules(files: string[], io: Io): boolean {
+  const compiled = compileMappingFile(DEFAULT_MAPPING);
+  const domain = compiled.compiled ? mappingDomain(compiled.compiled.plan) : undefined;
+  const ours = (file: string) => !path.relative(DEFAULT_RULES, path.resolve(file)).startsWith('..');
+  const { rules, diagnostics } = loadRules(files, domain, ours);
+  let ok = true;
+  for (const [file, found] of diagnostics) {
+    printWithExcerpts(file, found, io);
+    const errors = found.filter((d) => d.severity === 'error').length;
+    const count = rules.filter((r) => r.file === file).length;
+    io.stderr.write(
+      `udm validate: ${file}: ${count} rule(s), ${errors} error(s), ` +
+        `${found.length - errors} warning(s)\n`,
+    );
+    ok &&= errors === 0;
+  }
+  return ok;
 }
 
 async function validateMapping(file: string): Promise<Diagnostic[]> {
@@ -39,7 +64,11 @@ async function validateMapping(file: string): Promise<Diagnostic[]> {
     ];
   }
   const records = await fixtureRecords(dir, interpret(plan));
-  return [...diagnostics, ...reportUnseenSources(plan, records)];
+  return [
+    ...diagnostics,
+    ...reportUnseenSources(plan, records),
+    ...reportIgnoreProblems(plan, records),
+  ];
 }
 
 export function printWithExcerpts(file: string, diagnostics: Printable[], io: Io): void {

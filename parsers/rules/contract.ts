@@ -75,17 +75,38 @@ export function fieldPath(field: ExprOf<'field'>): string {
   return path.replace(/\.(seconds|nanos)$/, '');
 }
 
+/**
+ * A field the mapping never writes is an error in `events` (the test can never hold as meant)
+ * and a warning in `outcome` (the context stays empty).
+ */
 export function checkContract(rule: Rule, domain: MappingDomain): YaralDiagnostic[] {
   const out: YaralDiagnostic[] = [];
-  const exprs = [...rule.events, ...rule.outcome.map((o) => o.expr)];
-  for (const expr of exprs.flatMap(walk)) {
-    if (expr.kind === 'field' && !domain.fields.has(fieldPath(expr))) {
-      const message = `the mapping never writes ${fieldPath(expr)}: this test can never see a value`;
-      out.push(yaralDiagnostic('yaral_contract_field', rule.file, expr.loc, message));
+  const sections: [Expr[], 'yaral_contract_field' | 'yaral_contract_context'][] = [
+    [rule.events, 'yaral_contract_field'],
+    [rule.outcome.map((o) => o.expr), 'yaral_contract_context'],
+  ];
+  for (const [exprs, code] of sections) {
+    for (const expr of exprs.flatMap(walk)) {
+      if (expr.kind === 'field' && !domain.fields.has(fieldPath(expr))) {
+        const message = `the mapping never writes ${fieldPath(expr)}`;
+        out.push(yaralDiagnostic(code, rule.file, expr.loc, message));
+      }
+      if (expr.kind === 'compare') out.push(...checkLiteral(rule, expr, domain));
     }
-    if (expr.kind === 'compare') out.push(...checkLiteral(rule, expr, domain));
   }
   return out;
+}
+
+/**
+ * A rule that is not ours (a community rule written for AWS_CLOUDTRAIL, say) is still checked
+ * against this mapping, but its contract errors are warnings: it parses, it just would not fire.
+ */
+export function asForeign(diagnostics: YaralDiagnostic[]): YaralDiagnostic[] {
+  return diagnostics.map((d) =>
+    d.code === 'yaral_contract_field' || d.code === 'yaral_contract_value'
+      ? { ...d, code: 'yaral_contract_foreign', severity: 'warning' }
+      : d,
+  );
 }
 
 /** A literal compared with a closed-set field must be one of its values (a regex, match one). */

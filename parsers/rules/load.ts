@@ -9,7 +9,7 @@ import type { Rule } from '../yaral/ast';
 import { checkRule } from '../yaral/check';
 import type { YaralDiagnostic } from '../yaral/diagnostics';
 import { parseRules } from '../yaral/parser';
-import { checkContract, type MappingDomain } from './contract';
+import { asForeign, checkContract, type MappingDomain } from './contract';
 
 export interface LoadedRules {
   rules: Rule[];
@@ -28,14 +28,24 @@ export function ruleFiles(paths: string[]): string[] {
   });
 }
 
-export function loadRules(files: string[], domain?: MappingDomain): LoadedRules {
+/**
+ * `ours` says which files are the project's own rules, held to the mapping contract; for the
+ * others a broken contract is a warning.
+ */
+export function loadRules(
+  files: string[],
+  domain?: MappingDomain,
+  ours: (file: string) => boolean = () => true,
+): LoadedRules {
   const loaded: LoadedRules = { rules: [], diagnostics: new Map() };
   for (const file of files) {
     const { rules, diagnostics } = parseRules(readFileSync(file, 'utf8'), file);
-    const checks = rules.flatMap((rule) => [
-      ...checkRule(rule, file),
-      ...(domain ? checkContract(rule, domain) : []),
-    ]);
+    const contract = (rule: Rule) => {
+      if (!domain) return [];
+      const found = checkContract(rule, domain);
+      return ours(file) ? found : asForeign(found);
+    };
+    const checks = rules.flatMap((rule) => [...checkRule(rule, file), ...contract(rule)]);
     loaded.rules.push(...rules);
     loaded.diagnostics.set(file, [...diagnostics, ...checks]);
   }

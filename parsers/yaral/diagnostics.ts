@@ -37,9 +37,11 @@ export const YARAL_CODES = {
   yaral_literal_comparison: ['error', 'a comparison has a literal on both sides'],
   yaral_list_limit: ['error', 'too many reference-list lookups in one rule'],
   yaral_regex: ['error', 'a regular expression cannot be compiled'],
-  // Used by parsers/rules/contract.ts (another slice); listed here so the catalog stays one list.
-  yaral_contract_field: ['error', 'a rule reads a UDM field the mapping never writes'],
+  // The rule↔mapping contract (parsers/rules/contract.ts).
+  yaral_contract_field: ['error', 'an events test reads a UDM field the mapping never writes'],
   yaral_contract_value: ['error', 'a rule compares a field with a value the mapping never writes'],
+  yaral_contract_context: ['warning', 'an outcome reads a field the mapping never writes'],
+  yaral_contract_foreign: ['warning', 'a rule outside rules/ breaks the contract with the mapping'],
 } as const satisfies Record<string, readonly [Severity, string]>;
 
 export type YaralCode = keyof typeof YARAL_CODES;

@@ -1,4 +1,4 @@
-/** The rules in rules/ against the mapping: every field they read is written, every literal possible. */
+/** The rules against the mapping: every field they read is written, every literal possible. */
 
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ describe('the rule↔mapping contract', () => {
     },
   );
 
-  it('reports a field the mapping never writes, and a literal it never writes, at their lines', () => {
+  it('reports a field and a literal the mapping never writes, at their lines', () => {
     const text = [
       'rule probe {',
       '  meta:',

@@ -1,0 +1,127 @@
+/**
+ * `udm detect`: raw CloudTrail input (any shape `udm map` reads) or UDM NDJSON in, the rules run
+ * over the mapped events, one JSON detection per line out, and a table per rule on stderr.
+ */
+
+import { existsSync } from 'node:fs';
+import { hasErrors } from '../diagnostics';
+import { compileRule, detect, loadReferenceLists, type Detection } from '../detect/engine';
+import type { RuleEvaluator } from '../detect/engine';
+import { readInputs } from '../input/read';
+import type { UdmEvent } from '../mapping/types';
+import { mappingDomain } from '../rules/contract';
+import { loadRules, ruleFiles } from '../rules/load';
+import { count, describeRejection, emptyCounts, mapItem, summarize } from '../run/map-run';
+import type { Rule } from '../yaral/ast';
+import { LineWriter, OutputError, UsageError, type Io } from './io';
+import { DEFAULT_LISTS, DEFAULT_RULES, loadMapper } from './mapper';
+import { printWithExcerpts } from './validate-command';
+
+export interface DetectOptions {
+  rules?: string[];
+  lists?: string;
+  out?: string;
+  mapping: string;
+  now?: string;
+  quiet?: boolean;
+}
+
+export async function runDetect(paths: string[], options: DetectOptions, io: Io): Promise<number> {
+  const compiled = loadMapper(options.mapping, io);
+  if (!compiled) return 2;
+  const evaluators = compileRules(options, mappingDomain(compiled.plan), io);
+  if (!evaluators) return 2;
+
+  const counts = emptyCounts();
+  const events: UdmEvent[] = [];
+  for await (const item of readInputs(paths.length ? paths : ['-'], { stdin: io.stdin })) {
+    const outcome = mapItem(item, compiled.mapper);
+    count(counts, outcome);
+    if (outcome.kind === 'event') events.push(outcome.event);
+    if (outcome.kind === 'reject' && !options.quiet) {
+      io.stderr.write(describeRejection(outcome.origin, outcome.reason) + '\n');
+    }
+  }
+
+  const detections = detect(evaluators, events);
+  try {
+    await writeDetections(detections, options.out, io);
+  } catch (error) {
+    if (!(error instanceof OutputError)) throw error;
+    if (error.closedByReader) return 0;
+    io.stderr.write(`udm detect: ${error.message}\n`);
+    return 2;
+  }
+  io.stderr.write(
+    ruleTable(
+      evaluators.map((e) => e.rule),
+      detections,
+    ),
+  );
+  const where = options.out ? ` in ${options.out}` : '';
+  io.stderr.write(`udm detect: ${summarize(counts)}; ${detections.length} detection(s)${where}\n`);
+  return counts.rejected > 0 ? 1 : 0;
+}
+
+/** Parses, checks and compiles every rule; prints problems; undefined when any is an error. */
+function compileRules(options: DetectOptions, domain: ReturnType<typeof mappingDomain>, io: Io) {
+  const given = options.rules?.length ? options.rules : [DEFAULT_RULES];
+  const missing = given.find((p) => !existsSync(p));
+  if (missing) throw new UsageError(`no such rules file or directory: ${missing}`);
+  const lists = loadLists(options.lists);
+  const now = parseNow(options.now);
+
+  const { rules, diagnostics } = loadRules(ruleFiles(given), domain);
+  const evaluators: RuleEvaluator[] = [];
+  for (const rule of rules) {
+    const result = compileRule(rule, { lists, now });
+    diagnostics.get(rule.file)!.push(...result.diagnostics);
+    if (result.evaluator) evaluators.push(result.evaluator);
+  }
+  let failed = evaluators.length < rules.length;
+  for (const [file, found] of diagnostics) {
+    if (found.length) printWithExcerpts(file, found, io);
+    failed ||= hasErrors(found);
+  }
+  return failed ? undefined : evaluators;
+}
+
+function loadLists(dir: string | undefined): Map<string, string[]> {
+  const chosen = dir ?? DEFAULT_LISTS;
+  if (!existsSync(chosen)) {
+    if (dir) throw new UsageError(`no such reference list directory: ${dir}`);
+    return new Map();
+  }
+  return loadReferenceLists(chosen);
+}
+
+function parseNow(now: string | undefined): Date | undefined {
+  if (now === undefined) return undefined;
+  const date = new Date(now);
+  if (Number.isNaN(date.getTime()))
+    throw new UsageError(`--now takes an RFC 3339 time, not ${now}`);
+  return date;
+}
+
+async function writeDetections(detections: Detection[], out: string | undefined, io: Io) {
+  const writer = out ? LineWriter.toFile(out) : LineWriter.toStream(io.stdout, 'standard output');
+  try {
+    for (const detection of detections) await writer.write(JSON.stringify(detection));
+    await writer.close();
+  } finally {
+    writer.destroy();
+  }
+}
+
+/** A summary table: each rule, how many detections, and how many events they involve. */
+export function ruleTable(rules: Rule[], detections: Detection[]): string {
+  const width = Math.max(4, ...rules.map((r) => r.name.length));
+  const lines = [`${'rule'.padEnd(width)}  detections  events`];
+  for (const rule of rules) {
+    const own = detections.filter((d) => d.rule === rule.name);
+    const ids = new Set(own.flatMap((d) => Object.values(d.events).flat()));
+    const numbers = `${String(own.length).padStart(10)}  ${String(ids.size).padStart(6)}`;
+    lines.push(`${rule.name.padEnd(width)}  ${numbers}`);
+  }
+  return lines.join('\n') + '\n';
+}
