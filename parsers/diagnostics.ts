@@ -27,6 +27,7 @@ export const CODES = {
   mapping_overrides: ['error', "'overrides' names a row that does not write the same field"],
   mapping_condition_never: ['error', "a row's conditions can never all hold"],
   mapping_source_unseen: ['warning', 'a source path occurs in no fixture record'],
+  mapping_ignore_read: ['warning', "an 'ignore' entry names a path a row reads"],
   mapping_no_fixtures: ['warning', 'the mapping has no fixture cases to check its sources against'],
 } as const satisfies Record<string, readonly [Severity, string]>;
 

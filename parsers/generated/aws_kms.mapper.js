@@ -42,7 +42,7 @@ module.exports = function createAwsKmsMapper(rt) {
     else
       issues.push(
         missing(
-          'mappings/aws_kms.yaml:32 row event_time: no metadata.event_timestamp from time or detail.eventTime',
+          'mappings/aws_kms.yaml row event_time: no metadata.event_timestamp from time or detail.eventTime',
           data?.time,
           data?.detail?.eventTime,
         ),

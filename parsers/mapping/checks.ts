@@ -7,7 +7,7 @@
 import { diagnostic, type Diagnostic } from '../diagnostics';
 import type { Condition } from './model';
 import type { Plan, PlannedRow } from './resolve';
-import { rowSources } from './rows';
+import { allRows, rowSources } from './rows';
 import { parseSourcePath, type PathStep } from './source-path';
 
 /** Runs the checks that need only the mapping. */
@@ -55,9 +55,12 @@ function reportBadOverrides(rows: PlannedRow[]): Diagnostic[] {
     for (const id of row.overrides) {
       const other = byId.get(id);
       if (other && other !== row && writeKey(other) === writeKey(row) && writeKey(row)) continue;
-      const message = other
-        ? `row ${id} does not write '${row.target}'${row.key ? ` key ${row.key}` : ''}`
-        : `no row ${id} in the same list of rows`;
+      const message =
+        other === row
+          ? 'a row cannot override itself'
+          : other
+            ? `row ${id} does not write '${row.target}'${row.key ? ` key ${row.key}` : ''}`
+            : `no row ${id} in the same list of rows`;
       out.push(diagnostic('mapping_overrides', row.keyLoc.overrides ?? row.loc, message, row.id));
     }
   }
@@ -69,25 +72,30 @@ function reportImpossibleConditions(rows: PlannedRow[]): Diagnostic[] {
   for (const row of rows) {
     out.push(...reportImpossibleConditions(row.children));
     const why = impossibility(row);
-    if (why)
-      out.push(diagnostic('mapping_condition_never', row.keyLoc.when ?? row.loc, why, row.id));
+    if (!why) continue;
+    const at = row.keyLoc[`when.${why.index}`] ?? row.keyLoc.when ?? row.loc;
+    out.push(diagnostic('mapping_condition_never', at, why.message, row.id));
   }
   return out;
 }
 
-function impossibility(row: PlannedRow): string | undefined {
+/** Why a row can never apply, and the condition (index in `when`) to point at. */
+function impossibility(row: PlannedRow): { message: string; index: number } | undefined {
   for (let i = 0; i < row.when.length; i++) {
     for (let j = i + 1; j < row.when.length; j++) {
       if (contradict(row.when[i], row.when[j])) {
-        return `conditions ${i + 1} and ${j + 1} contradict each other: the row never applies`;
+        const message =
+          `conditions ${i + 1} and ${j + 1} contradict each other: ` + 'the row never applies';
+        return { message, index: j };
       }
     }
   }
   const own = row.kind === 'for_each' ? [] : rowSources(row);
-  const absent = row.when.find(
+  const index = row.when.findIndex(
     (c) => c.test === 'present' && !c.expected && sameSources(c.source, own),
   );
-  return absent ? 'the row copies its source only when that source is absent' : undefined;
+  if (index < 0) return undefined;
+  return { message: 'the row copies its source only when that source is absent', index };
 }
 
 /** True when no record can meet one condition of `a` and one of `b` at once. */
@@ -176,4 +184,32 @@ function hasValue(record: unknown, path: string): boolean {
 function itemsAt(record: unknown, path: string): unknown[] {
   const value = valueAt(record, parseSourcePath(path) ?? []);
   return Array.isArray(value) ? value : [];
+}
+
+/**
+ * The `ignore` list kept honest: an entry a row reads whole is not ignored, and an entry no
+ * fixture record holds ignores nothing anyone has seen. Entries cover what lies below them.
+ */
+export function reportIgnoreProblems(plan: Plan, records: readonly unknown[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const read = allRows(plan.rows).flatMap((row) => [
+    ...(row.kind === 'for_each' ? [] : rowSources(row)),
+    ...row.when.flatMap((c) => c.source),
+  ]);
+  for (const entry of plan.mapping.ignore) {
+    for (const source of entry.source) {
+      // Reading a part of an ignored object is fine (the rest stays ignored); reading all of it
+      // (the path itself or an object above it) makes the entry a lie.
+      const reader = read.find((path) => source === path || source.startsWith(path + '.'));
+      if (reader) {
+        const message = `${source} is read by the mapping (${reader}): it is not ignored`;
+        out.push(diagnostic('mapping_ignore_read', entry.loc, message));
+      }
+      if (!records.some((record) => hasValue(record, source))) {
+        const message = `ignore: no fixture record has ${source}`;
+        out.push(diagnostic('mapping_source_unseen', entry.loc, message));
+      }
+    }
+  }
+  return out;
 }

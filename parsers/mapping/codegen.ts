@@ -194,7 +194,8 @@ function specNote(row: PlannedRow): string {
 function missingStatement(mapping: Mapping, row: PlannedRow, scope: Scope): string {
   const sources = rowSources(row);
   const raws = sources.map((s) => readPath(scope.data, s));
-  return `issues.push(missing(${[quote(requiredMessage(mapping.file, row)), ...raws].join(', ')}));`;
+  const args = [quote(requiredMessage(mapping.file, row)), ...raws].join(', ');
+  return `issues.push(missing(${args}));`;
 }
 
 function valueExpression(out: Emitter, row: PlannedRow, scope: Scope): string {

@@ -323,6 +323,11 @@ function keyLocations(
   const locations: Record<string, SourceLocation> = {};
   for (const [key, value] of Object.entries(item)) {
     locations[key] = locate([...path, key]);
+    if (key === 'table' && value && typeof value === 'object') {
+      // Each entry of a value table, so a wrong value is pointed at where it is written.
+      for (const entry of Object.keys(value))
+        locations[`table.${entry}`] = locate([...path, key, entry]);
+    }
     if (!Array.isArray(value)) continue;
     value.forEach((_, i) => (locations[`${key}.${i}`] = locate([...path, key, i])));
   }

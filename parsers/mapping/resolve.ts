@@ -138,8 +138,12 @@ function valueProblem(row: Row, out: Target): { message: string; key?: string } 
 
 function enumProblem(row: Row, leaf: UdmField): { message: string; key?: string } | undefined {
   const names = new Set(leaf.enumValues);
+  const some = [...names]
+    .filter((n) => !n.endsWith('UNSPECIFIED'))
+    .slice(0, 6)
+    .join(', ');
   const bad = (value: string, key: string) => ({
-    message: `'${value}' is not a value of ${leaf.typeName} (${row.target})`,
+    message: `'${value}' is not a value of ${leaf.typeName} (${row.target}), such as ${some}, …`,
     key,
   });
   if (row.kind === 'copy') {
@@ -148,7 +152,7 @@ function enumProblem(row: Row, leaf: UdmField): { message: string; key?: string 
   if (row.kind === 'constant' && !names.has(row.value)) return bad(row.value, 'constant');
   if (row.kind !== 'table') return undefined;
   const wrong = row.table.find(([, value]) => !names.has(value));
-  if (wrong) return bad(wrong[1], 'table');
+  if (wrong) return bad(wrong[1], `table.${wrong[0]}`);
   if (row.fallback !== undefined && !names.has(row.fallback)) return bad(row.fallback, 'default');
   return undefined;
 }

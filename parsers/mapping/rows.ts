@@ -8,10 +8,13 @@ export function rowSources(row: Row): SourcePath[] {
   return row.kind === 'constant' ? [] : row.source;
 }
 
-/** Why a record is rejected when a required row finds nothing. */
+/**
+ * Why a record is rejected when a required row finds nothing. It names the row by id, not by
+ * line, so goldens that record the reason do not change when lines above the row move.
+ */
 export function requiredMessage(file: string, row: Row): string {
   const sources = rowSources(row).join(' or ') || 'its logic';
-  return `${file}:${row.loc.line} row ${row.id}: no ${row.target} from ${sources}`;
+  return `${file} row ${row.id}: no ${row.target} from ${sources}`;
 }
 
 /** A row as diagnostics and diffs name it: `mappings/aws_kms.yaml:77 region`. */

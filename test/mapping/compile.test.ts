@@ -178,7 +178,7 @@ describe('generated code', () => {
     compiled!.mapper.map({ time: 'yesterday' }, issues);
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatch(
-      /:3 row event_time: no metadata.event_timestamp from time: "yesterday"/,
+      / row event_time: no metadata.event_timestamp from time: "yesterday"/,
     );
   });
 
