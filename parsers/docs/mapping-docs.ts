@@ -11,7 +11,7 @@ import type { Mapping } from '../mapping/model';
 import { listRows, logField, logic, targetOf, udmField, type ListedRow } from './describe';
 import { collectExamples, type Example, type Examples } from './examples';
 import { code, EXAMPLE_LENGTH, exampleText, table } from './markdown';
-import { acceptSection, rejectText, valueTableSection } from './sections';
+import { acceptSection, ignoreSection, rejectText, valueTableSection } from './sections';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -63,6 +63,7 @@ export function renderPage(page: DocsPage): string {
     valueTableSection(page.rows),
     acceptSection(page.mapping),
     rejectText(page.rows),
+    ignoreSection(page.mapping),
     footer(page),
   ];
   return sections.filter((s) => s !== '').join('\n\n') + '\n';

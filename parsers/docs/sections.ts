@@ -47,8 +47,21 @@ export function acceptSection(mapping: Mapping): string {
   return [
     '## Records that are skipped',
     rule,
-    'Before any of this, the input readers skip CloudTrail digest files and Insights events ' +
-      '(counted under `digest` and `insight`).',
+    'Before any of this, the input readers skip CloudTrail digest files, Insights events and ' +
+      'CloudWatch Logs control messages (counted under `digest`, `insight` and `control`).',
+  ].join('\n\n');
+}
+
+/** The source paths the mapping leaves unread on purpose, with the reasons it gives. */
+export function ignoreSection(mapping: Mapping): string {
+  if (mapping.ignore.length === 0) return '';
+  const items = mapping.ignore.map(
+    (entry) => `- ${entry.source.map((s) => code(`data.${s}`)).join(', ')}: ${entry.reason}`,
+  );
+  return [
+    '## Source fields left unread on purpose',
+    'Each entry covers everything below it, except what a row above reads.',
+    items.join('\n'),
   ].join('\n\n');
 }
 
