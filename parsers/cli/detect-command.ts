@@ -5,15 +5,14 @@
 
 import { existsSync } from 'node:fs';
 import { hasErrors } from '../diagnostics';
-import { compileRule, detect, loadReferenceLists, type Detection } from '../detect/engine';
-import type { RuleEvaluator } from '../detect/engine';
+import { detect, loadReferenceLists, type Detection } from '../detect/engine';
 import { readInputs } from '../input/read';
-import type { UdmEvent } from '../mapping/types';
+import type { Mapper, UdmEvent } from '../mapping/types';
 import { mappingDomain } from '../rules/contract';
-import { loadRules, ruleFiles } from '../rules/load';
+import { ourRule, prepareRules, ruleFiles } from '../rules/load';
 import { count, describeRejection, emptyCounts, mapItem, summarize } from '../run/map-run';
 import type { Rule } from '../yaral/ast';
-import { LineWriter, OutputError, UsageError, type Io } from './io';
+import { LineWriter, OutputError, refuseOverwritingInputs, UsageError, type Io } from './io';
 import { DEFAULT_LISTS, DEFAULT_RULES, loadMapper } from './mapper';
 import { printWithExcerpts } from './validate-command';
 
@@ -27,63 +26,93 @@ export interface DetectOptions {
 }
 
 export async function runDetect(paths: string[], options: DetectOptions, io: Io): Promise<number> {
+  const inputs = paths.length ? paths : ['-'];
+  refuseOverwritingInputs(inputs, [options.out]);
   const compiled = loadMapper(options.mapping, io);
   if (!compiled) return 2;
   const evaluators = compileRules(options, mappingDomain(compiled.plan), io);
   if (!evaluators) return 2;
 
+  let writer: LineWriter | undefined;
+  try {
+    writer = options.out
+      ? LineWriter.toFile(options.out)
+      : LineWriter.toStream(io.stdout, 'stdout');
+    const { counts, events } = await mapEvents(inputs, compiled.mapper, writer.id, options, io);
+    const detections = detect(evaluators, events);
+    for (const detection of detections) await writer.write(JSON.stringify(detection));
+    await writer.close();
+    io.stderr.write(
+      ruleTable(
+        evaluators.map((e) => e.rule),
+        detections,
+      ),
+    );
+    const where = options.out ? ` in ${options.out}` : '';
+    io.stderr.write(
+      `udm detect: ${summarize(counts)}; ${detections.length} detection(s)${where}\n`,
+    );
+    return counts.rejected > 0 ? 1 : 0;
+  } catch (error) {
+    if (!(error instanceof OutputError)) throw error;
+    if (error.closedByReader) return 0;
+    io.stderr.write(`udm detect: ${error.message}\n`);
+    return 2;
+  } finally {
+    writer?.destroy();
+  }
+}
+
+/** Every event of the input, mapped (or taken as UDM), reporting rejected records as map does. */
+async function mapEvents(
+  inputs: string[],
+  mapper: Mapper,
+  outputId: string | undefined,
+  options: DetectOptions,
+  io: Io,
+) {
   const counts = emptyCounts();
   const events: UdmEvent[] = [];
-  for await (const item of readInputs(paths.length ? paths : ['-'], { stdin: io.stdin })) {
-    const outcome = mapItem(item, compiled.mapper);
+  const skip = new Set(outputId ? [outputId] : []);
+  for await (const item of readInputs(inputs, { stdin: io.stdin, skip })) {
+    const outcome = mapItem(item, mapper);
     count(counts, outcome);
     if (outcome.kind === 'event') events.push(outcome.event);
     if (outcome.kind === 'reject' && !options.quiet) {
       io.stderr.write(describeRejection(outcome.origin, outcome.reason) + '\n');
     }
   }
-
-  const detections = detect(evaluators, events);
-  try {
-    await writeDetections(detections, options.out, io);
-  } catch (error) {
-    if (!(error instanceof OutputError)) throw error;
-    if (error.closedByReader) return 0;
-    io.stderr.write(`udm detect: ${error.message}\n`);
-    return 2;
-  }
-  io.stderr.write(
-    ruleTable(
-      evaluators.map((e) => e.rule),
-      detections,
-    ),
-  );
-  const where = options.out ? ` in ${options.out}` : '';
-  io.stderr.write(`udm detect: ${summarize(counts)}; ${detections.length} detection(s)${where}\n`);
-  return counts.rejected > 0 ? 1 : 0;
+  return { counts, events };
 }
 
-/** Parses, checks and compiles every rule; prints problems; undefined when any is an error. */
+/**
+ * Parses, checks and compiles every rule and prints what was found. An error stops the run;
+ * a rule the engine cannot evaluate is left out with a note, and the others run.
+ */
 function compileRules(options: DetectOptions, domain: ReturnType<typeof mappingDomain>, io: Io) {
   const given = options.rules?.length ? options.rules : [DEFAULT_RULES];
   const missing = given.find((p) => !existsSync(p));
   if (missing) throw new UsageError(`no such rules file or directory: ${missing}`);
-  const lists = loadLists(options.lists);
-  const now = parseNow(options.now);
+  const files = ruleFiles(given);
+  if (files.length === 0) throw new UsageError(`no .yaral rule files in ${given.join(', ')}`);
 
-  const { rules, diagnostics } = loadRules(ruleFiles(given), domain);
-  const evaluators: RuleEvaluator[] = [];
-  for (const rule of rules) {
-    const result = compileRule(rule, { lists, now });
-    diagnostics.get(rule.file)!.push(...result.diagnostics);
-    if (result.evaluator) evaluators.push(result.evaluator);
-  }
-  let failed = evaluators.length < rules.length;
-  for (const [file, found] of diagnostics) {
+  const lists = loadLists(options.lists);
+  const prepared = prepareRules(files, {
+    lists,
+    now: parseNow(options.now),
+    domain,
+    ours: ourRule,
+  });
+  let failed = false;
+  for (const [file, found] of prepared.diagnostics) {
     if (found.length) printWithExcerpts(file, found, io);
     failed ||= hasErrors(found);
   }
-  return failed ? undefined : evaluators;
+  for (const rule of prepared.notRun) {
+    io.stderr.write(`udm detect: not running ${rule.name} (${rule.file}): see the notes above\n`);
+  }
+  if (prepared.rules.length === 0) throw new UsageError(`no rules in ${given.join(', ')}`);
+  return failed ? undefined : prepared.evaluators;
 }
 
 function loadLists(dir: string | undefined): Map<string, string[]> {
@@ -101,16 +130,6 @@ function parseNow(now: string | undefined): Date | undefined {
   if (Number.isNaN(date.getTime()))
     throw new UsageError(`--now takes an RFC 3339 time, not ${now}`);
   return date;
-}
-
-async function writeDetections(detections: Detection[], out: string | undefined, io: Io) {
-  const writer = out ? LineWriter.toFile(out) : LineWriter.toStream(io.stdout, 'standard output');
-  try {
-    for (const detection of detections) await writer.write(JSON.stringify(detection));
-    await writer.close();
-  } finally {
-    writer.destroy();
-  }
 }
 
 /** A summary table: each rule, how many detections, and how many events they involve. */

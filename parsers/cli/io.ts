@@ -1,7 +1,7 @@
 /** The CLI's standard streams, injectable so tests can run commands in-process. */
 
 import { once } from 'node:events';
-import { closeSync, createWriteStream, fstatSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, createWriteStream, fstatSync, mkdirSync, openSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileId } from '../input/walk';
 
@@ -113,5 +113,27 @@ export class LineWriter {
       this.stream.once('drain', done);
       this.stream.once('error', done);
     });
+  }
+}
+
+/**
+ * Opening an output truncates it: refuse before that when it is one of the inputs, or when two
+ * outputs are one file. `outputs` are the output options in order (`--out`, `--rejects`).
+ */
+export function refuseOverwritingInputs(inputs: string[], outputs: (string | undefined)[]): void {
+  const identity = (file: string) => {
+    try {
+      return fileId(statSync(file));
+    } catch {
+      return path.resolve(file);
+    }
+  };
+  const given = outputs.filter((f): f is string => f !== undefined);
+  if (new Set(given.map(identity)).size < given.length) {
+    throw new UsageError('--out and --rejects must be different files');
+  }
+  for (const output of given) {
+    const clash = inputs.find((input) => input !== '-' && identity(input) === identity(output));
+    if (clash) throw new UsageError(`refusing to write over the input ${clash}`);
   }
 }

@@ -1,14 +1,11 @@
 /** `udm map`: raw KMS CloudTrail input in any supported shape → UDM events as NDJSON. */
 
-import { statSync } from 'node:fs';
-import * as path from 'node:path';
 import { readInputs } from '../input/read';
-import { fileId } from '../input/walk';
 import { interpret } from '../mapping/interpret';
 import type { Mapper } from '../mapping/types';
 import { count, describeRejection, emptyCounts, mapItem, summarize } from '../run/map-run';
 import type { MapCounts } from '../run/map-run';
-import { LineWriter, OutputError, UsageError, type Io } from './io';
+import { LineWriter, OutputError, refuseOverwritingInputs, UsageError, type Io } from './io';
 import { loadMapper } from './mapper';
 
 export interface MapOptions {
@@ -30,7 +27,7 @@ export async function runMap(paths: string[], options: MapOptions, io: Io): Prom
   if (inputs.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY) {
     throw new UsageError('no input: give files or directories, or pipe records into `-`');
   }
-  refuseOverwritingInputs(inputs, options);
+  refuseOverwritingInputs(inputs, [options.out, options.rejects]);
   const maxRecordBytes = recordLimit(options.maxRecordMb);
   const compiled = loadMapper(options.mapping, io);
   if (!compiled) return 2;
@@ -100,23 +97,4 @@ function recordLimit(megabytes: string | undefined): number | undefined {
     );
   }
   return Math.floor(value * 1024 * 1024);
-}
-
-/** Opening an output truncates it: refuse before that when it is one of the inputs. */
-function refuseOverwritingInputs(inputs: string[], options: MapOptions): void {
-  const identity = (file: string) => {
-    try {
-      return fileId(statSync(file));
-    } catch {
-      return path.resolve(file);
-    }
-  };
-  const outputs = [options.out, options.rejects].filter((f): f is string => f !== undefined);
-  if (outputs.length === 2 && identity(outputs[0]) === identity(outputs[1])) {
-    throw new UsageError('--out and --rejects must be different files');
-  }
-  for (const output of outputs) {
-    const clash = inputs.find((input) => input !== '-' && identity(input) === identity(output));
-    if (clash) throw new UsageError(`refusing to write over the input ${clash}`);
-  }
 }

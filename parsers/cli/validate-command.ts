@@ -5,17 +5,17 @@
  */
 
 import { existsSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { diagnostic, formatWithExcerpt, hasErrors } from '../diagnostics';
 import type { Diagnostic, Printable } from '../diagnostics';
 import { fixtureRecords, fixturesDirFor } from '../fixtures/cases';
 import { reportIgnoreProblems, reportUnseenSources } from '../mapping/checks';
 import { analyzeMappingFile, compileMappingFile } from '../mapping/compile';
 import { mappingDomain } from '../rules/contract';
-import { loadRules } from '../rules/load';
+import { loadReferenceLists } from '../detect/engine';
+import { ourRule, prepareRules } from '../rules/load';
 import { interpret } from '../mapping/interpret';
 import type { Io } from './io';
-import { DEFAULT_MAPPING, DEFAULT_RULES, PACKAGE_ROOT, shown } from './mapper';
+import { DEFAULT_LISTS, DEFAULT_MAPPING, PACKAGE_ROOT, shown } from './mapper';
 
 /** Mapping and rule files alike: `.yaral` files are parsed, checked and held to the contract. */
 export async function runValidate(files: string[], io: Io): Promise<number> {
@@ -36,8 +36,8 @@ export async function runValidate(files: string[], io: Io): Promise<number> {
 function validateRules(files: string[], io: Io): boolean {
   const compiled = compileMappingFile(DEFAULT_MAPPING);
   const domain = compiled.compiled ? mappingDomain(compiled.compiled.plan) : undefined;
-  const ours = (file: string) => !path.relative(DEFAULT_RULES, path.resolve(file)).startsWith('..');
-  const { rules, diagnostics } = loadRules(files, domain, ours);
+  const lists = existsSync(DEFAULT_LISTS) ? loadReferenceLists(DEFAULT_LISTS) : new Map();
+  const { rules, diagnostics } = prepareRules(files, { domain, ours: ourRule, lists });
   let ok = true;
   for (const [file, found] of diagnostics) {
     printWithExcerpts(file, found, io);
@@ -71,6 +71,9 @@ async function validateMapping(file: string): Promise<Diagnostic[]> {
   ];
 }
 
+/** At most this many diagnostics are printed per file: garbage input makes thousands. */
+const PRINT_LIMIT = 50;
+
 export function printWithExcerpts(file: string, diagnostics: Printable[], io: Io): void {
   let lines: string[] | undefined;
   try {
@@ -78,5 +81,10 @@ export function printWithExcerpts(file: string, diagnostics: Printable[], io: Io
   } catch {
     lines = undefined;
   }
-  for (const d of diagnostics) io.stderr.write(formatWithExcerpt(d, lines) + '\n\n');
+  for (const d of diagnostics.slice(0, PRINT_LIMIT)) {
+    io.stderr.write(formatWithExcerpt(d, lines) + '\n\n');
+  }
+  if (diagnostics.length > PRINT_LIMIT) {
+    io.stderr.write(`${file}: … and ${diagnostics.length - PRINT_LIMIT} more problem(s)\n`);
+  }
 }

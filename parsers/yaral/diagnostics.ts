@@ -41,6 +41,7 @@ export const YARAL_CODES = {
   yaral_contract_field: ['error', 'an events test reads a UDM field the mapping never writes'],
   yaral_contract_value: ['error', 'a rule compares a field with a value the mapping never writes'],
   yaral_contract_context: ['warning', 'an outcome reads a field the mapping never writes'],
+  yaral_duplicate_rule: ['error', 'two rules have the same name'],
   yaral_contract_foreign: ['warning', 'a rule outside rules/ breaks the contract with the mapping'],
 } as const satisfies Record<string, readonly [Severity, string]>;
 

@@ -1,0 +1,122 @@
+/** `udm detect` and `udm validate` on rule files, as a detection engineer runs them. */
+
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { udmInProcess as udm } from './run-in-process';
+
+const ROOT = path.join(__dirname, '..', '..');
+const SAMPLE = path.join(ROOT, 'samples', 'kms');
+const temp = () => mkdtempSync(path.join(tmpdir(), 'udm-detect-'));
+
+const rule = (name: string, test: string) =>
+  [
+    `rule ${name} {`,
+    '  meta:',
+    '    author = "test"',
+    '  events:',
+    `    ${test}`,
+    '  condition:',
+    '    $e',
+    '}',
+    '',
+  ].join('\n');
+
+describe('udm detect', () => {
+  it('maps the sample and reports detections as NDJSON with a table per rule', async () => {
+    const run = await udm(['detect', SAMPLE]);
+    const detections = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(detections.length).toBeGreaterThan(5);
+    for (const d of detections) {
+      expect(Object.keys(d)).toEqual(
+        expect.arrayContaining(['rule', 'time', 'match', 'outcome', 'events']),
+      );
+      expect(typeof d.outcome.risk_score).toBe('number');
+    }
+    expect(run.stderr).toMatch(/^aws_kms_key_disabled_or_scheduled_for_deletion +[1-9]\d* +\d+$/m);
+    expect(run.stderr).toMatch(/udm detect: read 28, mapped 26, .*; \d+ detection\(s\)\n$/);
+    expect(run.code).toBe(0);
+  });
+
+  it('gives the same detections from udm map output as from raw input', async () => {
+    const mapped = await udm(['map', SAMPLE]);
+    const fromUdm = await udm(['detect', '-'], mapped.stdout);
+    expect(fromUdm.stdout).toBe((await udm(['detect', SAMPLE])).stdout);
+  });
+
+  it('refuses to write over its input, and skips its own output in a directory', async () => {
+    const dir = temp();
+    const input = path.join(dir, 'records.ndjson');
+    copyFileSync(path.join(SAMPLE, 'ndjson', 'kms-records.ndjson'), input);
+    const clash = await udm(['detect', input, '--out', input]);
+    expect(clash).toMatchObject({ code: 2 });
+    expect(readFileSync(input, 'utf8')).toBe(
+      readFileSync(path.join(SAMPLE, 'ndjson', 'kms-records.ndjson'), 'utf8'),
+    );
+    const out = path.join(dir, 'detections.ndjson');
+    await udm(['detect', dir, '--out', out]);
+    const again = await udm(['detect', dir, '--out', out]);
+    expect(again.stderr).toContain('read 8, mapped 8, skipped 0, rejected 0');
+  });
+
+  it('stops on a rule error, names it at its line, and says which rules do not run', async () => {
+    const dir = temp();
+    writeFileSync(
+      path.join(dir, 'backref.yaral'),
+      rule('backref', '$e.metadata.product_event_type = /(Dis)able\\1/'),
+    );
+    const run = await udm(['detect', SAMPLE, '--rules', dir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/error\[yaral_regex\]: RE2 rejects .*\n {2}--> .*backref\.yaral:5:/);
+  });
+
+  it('reports a rule name defined twice, and a directory with no rules', async () => {
+    const dir = temp();
+    const text = rule('twice', '$e.metadata.product_event_type = "DisableKey"');
+    writeFileSync(path.join(dir, 'a.yaral'), text);
+    writeFileSync(path.join(dir, 'b.yaral'), text);
+    const run = await udm(['detect', SAMPLE, '--rules', dir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /error\[yaral_duplicate_rule\]: rule twice is also defined in .*a\.yaral:1/,
+    );
+    const empty = await udm(['detect', SAMPLE, '--rules', temp()]);
+    expect(empty).toMatchObject({ code: 2 });
+    expect(empty.stderr).toMatch(/no \.yaral rule files in/);
+  });
+});
+
+describe('udm validate on rule files', () => {
+  it('passes the bundled rules and checks RE2 as the engine will', async () => {
+    const run = await udm(['validate', path.join(ROOT, 'rules', 'aws_kms')]);
+    expect(run.code).toBe(0);
+    expect(run.stderr.match(/1 rule\(s\), 0 error\(s\), 0 warning\(s\)/g)).toHaveLength(14);
+    const dir = temp();
+    writeFileSync(
+      path.join(dir, 'look.yaral'),
+      rule('look', 're.regex($e.principal.user.userid, `(?=x)`)'),
+    );
+    const bad = await udm(['validate', path.join(dir, 'look.yaral')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('error[yaral_regex]');
+  });
+
+  it('holds a rule written for another log type to the contract only as warnings', async () => {
+    const google = path.join(
+      ROOT,
+      'test',
+      'yaral',
+      'data',
+      'aws_kms_key_disabled_or_scheduled_for_deletion.yaral',
+    );
+    const run = await udm(['validate', google]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(
+      'warning[yaral_contract_foreign]: "AWS CloudTrail" is never a value',
+    );
+  });
+});
