@@ -5,7 +5,7 @@
 
 import type { ExprOf } from '../yaral/ast';
 import { resolveUdmPath, type UdmField, type UdmKind } from '../mapping/udm-schema';
-import { enumNamesByNumber } from './enums';
+import { enumNamesByNumber } from '../mapping/udm-schema';
 import type { Copy, Scalar, UdmEvent } from './types';
 
 export interface Segment {

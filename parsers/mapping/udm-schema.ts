@@ -134,3 +134,19 @@ export function resolveUdmPath(udmPath: string, from: string = ROOT_MESSAGE): Re
 function shortName(typeName: string): string {
   return typeName === ROOT_MESSAGE ? 'the UDM event' : typeName.split('.').pop()!;
 }
+
+const byNumber = new Map<string, string[]>();
+
+/**
+ * An enum's names sorted by number, as YARA-L orders enums (`<`, `>`): udm.proto does not
+ * declare them in that order (GENERIC_EVENT = 100000 comes after the USER_* values).
+ */
+export function enumNamesByNumber(typeName: string): string[] {
+  let names = byNumber.get(typeName);
+  if (!names) {
+    const values = udmRoot().lookupEnum(typeName).values;
+    names = Object.keys(values).sort((a, b) => values[a] - values[b]);
+    byNumber.set(typeName, names);
+  }
+  return names;
+}
