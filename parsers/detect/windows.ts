@@ -23,8 +23,12 @@ class WindowRun implements RuleRun {
   private readonly buffers = new Map<string, Candidate[]>();
   /** Open windows, in order of their end: anchors arrive in time order. */
   private readonly pending: Span[] = [];
-  /** Per match key, the events already reported: a later window must add one to fire again. */
-  private readonly reported = new Map<string, Set<number>>();
+  /**
+   * Per match key, the end of the last window reported. A later window fires for the key only
+   * when it starts after that end: a burst gives one detection per window length, not one per
+   * event (the reference's "one detection per key per maximal window" reading, §11.2 4.7).
+   */
+  private readonly reported = new Map<string, number>();
 
   constructor(private readonly c: CompiledRule) {
     this.D = c.window!.seconds;
@@ -33,7 +37,7 @@ class WindowRun implements RuleRun {
 
   push(input: Input): Detection[] {
     const out = this.flush(input.time);
-    this.prune(input.time, input.seq);
+    this.prune(input.time);
     const found = candidates(this.c, input);
     for (const [name, cand] of found) this.buffers.get(name)!.push(cand);
     const { kind, pivot } = this.c.window!;
@@ -67,18 +71,15 @@ class WindowRun implements RuleRun {
     return out;
   }
 
-  /** Candidates older than now − D fit no open window; their report marks go with them. */
-  private prune(now: number, nextSeq: number): void {
-    let minSeq = nextSeq;
+  /** Candidates older than now − D fit no open window; nor do report marks that old. */
+  private prune(now: number): void {
     for (const [name, list] of this.buffers) {
-      const kept = list.filter((x) => x.time >= now - this.D);
-      this.buffers.set(name, kept);
-      if (kept.length) minSeq = Math.min(minSeq, kept[0].seq);
+      this.buffers.set(
+        name,
+        list.filter((x) => x.time >= now - this.D),
+      );
     }
-    for (const [key, seen] of this.reported) {
-      for (const s of seen) if (s < minSeq) seen.delete(s);
-      if (!seen.size) this.reported.delete(key);
-    }
+    for (const [key, end] of this.reported) if (end < now - this.D) this.reported.delete(key);
   }
 
   private judgeSpan(span: Span): Detection[] {
@@ -97,20 +98,18 @@ class WindowRun implements RuleRun {
     for (const g of groupTuples(tuples, this.c.matchVars, this.c.zeros)) {
       if (!g.tuples.some((t) => hasAnchor(t, anchors))) continue;
       const verdict = judge(this.c.rule, this.c.plan, g.tuples, this.c.env);
-      if (verdict && this.isNew(g.key, verdict.events)) {
+      if (verdict && this.isNew(g.key, span)) {
         out.push(toDetection(this.c, verdict, g.match, span));
       }
     }
     return out;
   }
 
-  /** De-duplication (§11.2 step 4.7): fire again for a key only with an unreported event. */
-  private isNew(key: string, events: Map<string, Candidate[]>): boolean {
-    const seqs = [...events.values()].flat().map((x) => x.seq);
-    const seen = this.reported.get(key) ?? new Set<number>();
-    if (seqs.every((s) => seen.has(s))) return false;
-    seqs.forEach((s) => seen.add(s));
-    this.reported.set(key, seen);
+  /** De-duplication: a key fires again only in a window that starts after its last one ended. */
+  private isNew(key: string, span: Span): boolean {
+    const end = this.reported.get(key);
+    if (end !== undefined && span.start <= end) return false;
+    this.reported.set(key, span.end);
     return true;
   }
 }

@@ -151,6 +151,18 @@ describe('counts, de-duplication and zero values', () => {
     expect(ds.map((d) => [d.match.user, d.events.e])).toEqual([['A', ['a1', 'a2', 'a3']]]);
   });
 
+  it('reports a long burst once per window length, not once per new event', () => {
+    const rule = compile(countRule('#e >= 3'));
+    // 120 events, one every 10 s, for 20 minutes: four 5-minute windows follow each other.
+    const burst = Array.from({ length: 120 }, (_, i) => by('A', `s${i}`, i * 10));
+    const ds = detect([rule], burst);
+    expect(ds).toHaveLength(4);
+    const starts = ds.map((d) => Date.parse(d.window!.start));
+    for (let i = 1; i < starts.length; i++) {
+      expect(starts[i]).toBeGreaterThan(Date.parse(ds[i - 1].window!.end));
+    }
+  });
+
   it('reports a burst once per key and window, not once per event', () => {
     const rule = compile(countRule('#e >= 3'));
     const burst = [0, 10, 20, 30, 40].map((t, i) => by('A', `a${i}`, t));
