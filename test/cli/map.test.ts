@@ -101,7 +101,16 @@ describe('udm map', () => {
   it('exits 2 on a usage error and 0 with --help on every verb', () => {
     expect(udm(['map', '--no-such-flag']).code).toBe(2);
     expect(udm(['frobnicate']).code).toBe(2);
-    for (const verb of ['map', 'compile', 'validate']) {
+    for (const verb of [
+      'map',
+      'detect',
+      'compile',
+      'validate',
+      'test',
+      'explain',
+      'coverage',
+      'docs',
+    ]) {
       const help = udm([verb, '--help']);
       expect(help.code).toBe(0);
       expect(help.stdout).toContain(`Usage: udm ${verb}`);
