@@ -8,6 +8,7 @@ import { runCompile } from './compile-command';
 import { processIo, UsageError, type Io } from './io';
 import { runMap } from './map-command';
 import { runDetect } from './detect-command';
+import { runBench } from './bench-command';
 import { runTest } from './test-command';
 import { runExplain } from './explain-command';
 import { runCoverage } from './coverage-command';
@@ -85,6 +86,16 @@ function program(io: Io, setExit: (code: number) => void): Command {
       setExit(
         await runDetect(paths, { ...options, mapping: options.mapping ?? DEFAULT_MAPPING }, io),
       ),
+    );
+
+  udm
+    .command('bench')
+    .description('benchmark the mapper, udm map, jq and udm detect on a generated corpus')
+    .option('-n, --records <n>', 'records to generate (default 1000000)')
+    .option('--out-dir <dir>', 'where to write benchmarks.md and benchmarks.json (default: docs/)')
+    .option('--keep', 'keep the generated corpus (its directory is printed)')
+    .action(async (options: { records?: string; outDir?: string; keep?: boolean }) =>
+      setExit(await runBench(options, io)),
     );
 
   udm

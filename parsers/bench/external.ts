@@ -1,0 +1,103 @@
+/**
+ * The end-to-end measurements, each a child process timed from spawn to exit (Node and ts-node
+ * start-up included): `udm map` over the gzip delivery files and over the NDJSON, jq applying
+ * mapping.jq to the NDJSON, and `udm detect` with every bundled rule over mapped events.
+ */
+
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Mapper } from '../mapping/types';
+import { row, skippedRow, type Row, type RowId } from './figures';
+import { lineBatches } from './lines';
+import { timedSpawn, type SpawnResult } from './spawn';
+
+export const JQ = '/usr/bin/jq';
+export const JQ_PROGRAM = path.join(__dirname, 'mapping.jq');
+
+export interface Tools {
+  /** The repository: where bin/udm.js is, and the working directory of every child. */
+  root: string;
+  jq?: string;
+  time?: string;
+}
+
+function fromSpawn(id: RowId, label: string, records: number, run: SpawnResult): Row {
+  const measured = { ...row(id, label, records, run.seconds), peakRssMiB: run.peakRssMiB };
+  if (run.code === 0) return measured;
+  const last = run.stderr.trim().split('\n').pop() ?? '';
+  return { ...measured, note: `exit code ${run.code}: ${last.slice(0, 200)}` };
+}
+
+function udm(tools: Tools, args: string[]): Promise<SpawnResult> {
+  const bin = path.join(tools.root, 'bin', 'udm.js');
+  return timedSpawn(process.execPath, [bin, ...args], tools.root, tools.time);
+}
+
+/** `udm map <input> --out /dev/null -q`; the note repeats its summary line. */
+export async function measureMap(
+  kind: 'gzip' | 'ndjson',
+  input: string,
+  records: number,
+  tools: Tools,
+): Promise<Row> {
+  const run = await udm(tools, ['map', input, '--out', '/dev/null', '-q']);
+  const label = kind === 'gzip' ? '`udm map`, gzip delivery files' : '`udm map`, NDJSON';
+  const measured = fromSpawn(kind === 'gzip' ? 'map-gzip' : 'map-ndjson', label, records, run);
+  const summary = /udm map: (read [^;\n]*)/.exec(run.stderr)?.[1];
+  return measured.note || !summary ? measured : { ...measured, note: summary };
+}
+
+/** `jq -c -f mapping.jq` over an NDJSON file; skipped when there is no jq. */
+export async function measureJq(ndjson: string, records: number, tools: Tools): Promise<Row> {
+  const label = 'jq, hand translation of the mapping (mapping.jq)';
+  const jq = tools.jq ?? JQ;
+  if (!existsSync(jq)) return skippedRow('jq', label, `jq not found at ${jq}`);
+  const run = await timedSpawn(jq, ['-c', '-f', JQ_PROGRAM, ndjson], tools.root, tools.time);
+  return fromSpawn('jq', label, records, run);
+}
+
+/** Copies the first `limit` lines of an NDJSON file; returns how many it copied. */
+export async function copyLines(ndjson: string, limit: number, file: string): Promise<number> {
+  const fd = openSync(file, 'w');
+  let copied = 0;
+  try {
+    for await (const lines of lineBatches(ndjson, 10_000, limit)) {
+      writeSync(fd, lines.join('\n') + '\n');
+      copied += lines.length;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return copied;
+}
+
+/** Maps the first `limit` NDJSON records into a UDM NDJSON file for `udm detect`. */
+export async function writeUdmSubset(
+  ndjson: string,
+  mapper: Mapper,
+  limit: number,
+  file: string,
+): Promise<number> {
+  const fd = openSync(file, 'w');
+  let written = 0;
+  try {
+    for await (const lines of lineBatches(ndjson, 10_000, limit)) {
+      const events = lines.map((line) => {
+        const event = mapper.map({ detail: JSON.parse(line) as unknown }, []);
+        return JSON.stringify(event);
+      });
+      writeSync(fd, events.join('\n') + '\n');
+      written += events.length;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return written;
+}
+
+/** `udm detect <udm ndjson> --out /dev/null -q` with the bundled rules. */
+export async function measureDetect(udmFile: string, events: number, tools: Tools) {
+  const run = await udm(tools, ['detect', udmFile, '--out', '/dev/null', '-q']);
+  const measured = fromSpawn('detect', '`udm detect`, all bundled rules', events, run);
+  return measured.note ? measured : { ...measured, note: `first ${events} mapped events` };
+}

@@ -1,0 +1,95 @@
+/**
+ * The in-process measurements, on the same records read from the NDJSON file in batches: the
+ * floor (JSON.parse then JSON.stringify), the compiled mapper alone (accept and map on parsed
+ * envelopes), the per-record path of `udm map` (parse, accept, map, stringify), and the
+ * reference interpreter on a sample. Only the work is timed, not the reading.
+ */
+
+import type { Mapper } from '../mapping/types';
+import { row, type Row } from './figures';
+import { lineBatches } from './lines';
+
+type Envelope = Record<string, unknown>;
+
+/** Seconds spent in `work`, which returns a number so its results are used. */
+function timed(work: () => number, sink: { n: number }): number {
+  const start = process.hrtime.bigint();
+  sink.n += work();
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+function floor(lines: string[]): number {
+  let n = 0;
+  for (const line of lines) n += JSON.stringify(JSON.parse(line)).length;
+  return n;
+}
+
+function mapAll(mapper: Mapper, envelopes: Envelope[], rejects: { n: number }): number {
+  let n = 0;
+  for (const envelope of envelopes) {
+    const issues: string[] = [];
+    if (mapper.accept(envelope) !== undefined) continue;
+    const event = mapper.map(envelope, issues);
+    if (issues.length) rejects.n++;
+    n += event === undefined ? 0 : 1;
+  }
+  return n;
+}
+
+function recordPath(mapper: Mapper, lines: string[]): number {
+  let n = 0;
+  for (const line of lines) {
+    const envelope = { detail: JSON.parse(line) as unknown } as Envelope;
+    const issues: string[] = [];
+    if (mapper.accept(envelope) !== undefined) continue;
+    n += JSON.stringify(mapper.map(envelope, issues)).length;
+  }
+  return n;
+}
+
+const envelopes = (lines: string[]): Envelope[] =>
+  lines.map((line) => ({ detail: JSON.parse(line) as unknown }));
+
+export interface InProcessResult {
+  rows: Row[];
+  /** Records the compiled mapper rejected (should be 0). */
+  rejected: number;
+}
+
+/** Floor, mapper and per-record path, batch by batch over the whole NDJSON file. */
+export async function measureInProcess(ndjson: string, mapper: Mapper): Promise<InProcessResult> {
+  const seconds = { floor: 0, mapper: 0, path: 0 };
+  const [sink, rejects] = [{ n: 0 }, { n: 0 }];
+  let records = 0;
+  for await (const lines of lineBatches(ndjson)) {
+    records += lines.length;
+    seconds.floor += timed(() => floor(lines), sink);
+    const parsed = envelopes(lines);
+    seconds.mapper += timed(() => mapAll(mapper, parsed, rejects), sink);
+    seconds.path += timed(() => recordPath(mapper, lines), sink);
+  }
+  const rows = [
+    row('floor', 'floor: JSON.parse + JSON.stringify', records, seconds.floor),
+    row('mapper', 'compiled mapper alone (accept + map)', records, seconds.mapper),
+    row('record-path', 'per-record path (parse, map, stringify)', records, seconds.path),
+  ];
+  if (rejects.n) rows[1].note = `${rejects.n} records rejected`;
+  return { rows, rejected: rejects.n };
+}
+
+/** The jsonpath-plus reference interpreter, alone (accept + map), on the first `limit`. */
+export async function measureInterpreter(
+  ndjson: string,
+  interpreter: Mapper,
+  limit: number,
+): Promise<Row> {
+  let [records, seconds] = [0, 0];
+  const [sink, rejects] = [{ n: 0 }, { n: 0 }];
+  for await (const lines of lineBatches(ndjson, 5000, limit)) {
+    records += lines.length;
+    const parsed = envelopes(lines);
+    seconds += timed(() => mapAll(interpreter, parsed, rejects), sink);
+  }
+  const label = 'jsonpath-plus interpreter alone (accept + map)';
+  return { ...row('interpreter', label, records, seconds), note: `first ${records} records` };
+}
