@@ -4,7 +4,7 @@
  * codes so the rule parser can grow without touching the mapping compiler's catalog.
  */
 
-import type { Severity, SourceLocation } from '../diagnostics';
+import type { Printable, Severity } from '../diagnostics';
 
 export const YARAL_CODES = {
   yaral_syntax: ['error', 'the rule text does not follow the YARA-L grammar'],
@@ -47,13 +47,8 @@ export const YARAL_CODES = {
 
 export type YaralCode = keyof typeof YARAL_CODES;
 
-/** Shaped like the project's `Diagnostic`, with a YARA-L code in place of a mapping code. */
-export interface YaralDiagnostic extends SourceLocation {
-  code: YaralCode;
-  severity: Severity;
-  message: string;
-  row?: string;
-}
+/** The project's printable diagnostic shape, with a YARA-L code in place of a mapping code. */
+export type YaralDiagnostic = Printable & { code: YaralCode };
 
 /** A position inside a rule file; nodes and tokens carry one, diagnostics add the file. */
 export interface Loc {
