@@ -31,9 +31,21 @@ module.exports = function createAwsKmsMapper(rt) {
   function mapAwsKms(data, issues) {
     const udm = {};
     let v;
+    // Sources several rows read, read once per record.
+    const srcEventID = data?.detail?.eventID;
+    const srcEventName = data?.detail?.eventName;
+    const srcAwsRegion = data?.detail?.awsRegion;
+    const srcRegion = data?.region;
+    const srcSourceIPAddress = data?.detail?.sourceIPAddress;
+    const srcResources0ARN = at(data?.detail?.resources, 0)?.ARN;
+    const srcResources0Arn = at(data?.detail?.resources, 0)?.arn;
+    const srcResources0 = at(data?.resources, 0);
+    const srcResponseElementsKeyMetadataArn = data?.detail?.responseElements?.keyMetadata?.arn;
+    const srcErrorCode = data?.detail?.errorCode;
+    const srcEventType = data?.detail?.eventType;
 
     // mappings/aws_kms.yaml:27 log_id (spec row 15): metadata.product_log_id
-    v = text(data?.id) ?? text(data?.detail?.eventID);
+    v = text(data?.id) ?? text(srcEventID);
     if (v !== undefined) child(udm, 'metadata').productLogId = v;
 
     // mappings/aws_kms.yaml:32 event_time (spec row 16): metadata.event_timestamp
@@ -49,11 +61,11 @@ module.exports = function createAwsKmsMapper(rt) {
       );
 
     // mappings/aws_kms.yaml:40 event_name (spec row 3): metadata.product_event_type
-    v = text(data?.detail?.eventName) ?? text(data?.['detail-type']);
+    v = text(srcEventName) ?? text(data?.['detail-type']);
     if (v !== undefined) child(udm, 'metadata').productEventType = v;
 
     // mappings/aws_kms.yaml:46 event_type (spec row 17): metadata.event_type
-    v = eventTypeTable.get(text(data?.detail?.eventName)) ?? 'GENERIC_EVENT';
+    v = eventTypeTable.get(text(srcEventName)) ?? 'GENERIC_EVENT';
     child(udm, 'metadata').eventType = v;
 
     // mappings/aws_kms.yaml:56 log_type (spec row 18): metadata.log_type
@@ -70,11 +82,11 @@ module.exports = function createAwsKmsMapper(rt) {
       'AMAZON_WEB_SERVICES';
 
     // mappings/aws_kms.yaml:77 region (spec row 1): principal.location.country_or_region
-    v = text(data?.detail?.awsRegion) ?? text(data?.region);
+    v = text(srcAwsRegion) ?? text(srcRegion);
     if (v !== undefined) child(child(udm, 'principal'), 'location').countryOrRegion = v;
 
     // mappings/aws_kms.yaml:82 region_name: principal.location.name
-    v = text(data?.detail?.awsRegion) ?? text(data?.region);
+    v = text(srcAwsRegion) ?? text(srcRegion);
     if (v !== undefined) child(child(udm, 'principal'), 'location').name = v;
 
     // mappings/aws_kms.yaml:87 session_issuer_id (spec row 12): principal.user.userid
@@ -115,13 +127,11 @@ module.exports = function createAwsKmsMapper(rt) {
     if (v !== undefined) child(udm, 'principal').application = v;
 
     // mappings/aws_kms.yaml:127 source_ip: principal.ip
-    v = isIp(text(data?.detail?.sourceIPAddress)) ? text(data?.detail?.sourceIPAddress) : undefined;
+    v = isIp(text(srcSourceIPAddress)) ? text(srcSourceIPAddress) : undefined;
     if (v !== undefined) list(child(udm, 'principal'), 'ip').push(v);
 
     // mappings/aws_kms.yaml:133 source_service: additional.fields
-    v = !isIp(text(data?.detail?.sourceIPAddress))
-      ? text(data?.detail?.sourceIPAddress)
-      : undefined;
+    v = !isIp(text(srcSourceIPAddress)) ? text(srcSourceIPAddress) : undefined;
     if (v !== undefined) put(child(udm, 'additional'), 'sourceIPAddress', v);
 
     // mappings/aws_kms.yaml:139 user_agent: network.http.user_agent
@@ -134,10 +144,10 @@ module.exports = function createAwsKmsMapper(rt) {
 
     // mappings/aws_kms.yaml:149 key_arn (spec row 8): target.resource.id
     v =
-      text(at(data?.detail?.resources, 0)?.ARN) ??
-      text(at(data?.detail?.resources, 0)?.arn) ??
-      text(at(data?.resources, 0)) ??
-      text(data?.detail?.responseElements?.keyMetadata?.arn);
+      text(srcResources0ARN) ??
+      text(srcResources0Arn) ??
+      text(srcResources0) ??
+      text(srcResponseElementsKeyMetadataArn);
     if (v !== undefined) child(child(udm, 'target'), 'resource').id = v;
 
     // mappings/aws_kms.yaml:162 key_type (spec row 9): target.resource.resource_subtype
@@ -146,18 +156,18 @@ module.exports = function createAwsKmsMapper(rt) {
 
     // mappings/aws_kms.yaml:167 key_name: target.resource.name
     v =
-      text(at(data?.detail?.resources, 0)?.ARN) ??
-      text(at(data?.detail?.resources, 0)?.arn) ??
-      text(at(data?.resources, 0)) ??
-      text(data?.detail?.responseElements?.keyMetadata?.arn);
+      text(srcResources0ARN) ??
+      text(srcResources0Arn) ??
+      text(srcResources0) ??
+      text(srcResponseElementsKeyMetadataArn);
     if (v !== undefined) child(child(udm, 'target'), 'resource').name = v;
 
     // mappings/aws_kms.yaml:175 key_id: target.resource.product_object_id
     v =
-      after(text(at(data?.detail?.resources, 0)?.ARN), ':key/') ??
-      after(text(at(data?.detail?.resources, 0)?.arn), ':key/') ??
-      after(text(at(data?.resources, 0)), ':key/') ??
-      after(text(data?.detail?.responseElements?.keyMetadata?.arn), ':key/');
+      after(text(srcResources0ARN), ':key/') ??
+      after(text(srcResources0Arn), ':key/') ??
+      after(text(srcResources0), ':key/') ??
+      after(text(srcResponseElementsKeyMetadataArn), ':key/');
     if (v !== undefined) child(child(udm, 'target'), 'resource').productObjectId = v;
 
     // mappings/aws_kms.yaml:184 resources: about
@@ -188,18 +198,15 @@ module.exports = function createAwsKmsMapper(rt) {
       });
 
     // mappings/aws_kms.yaml:207 allowed: security_result.action
-    if (
-      text(data?.detail?.errorCode) === undefined &&
-      allowedValues.has(text(data?.detail?.eventType))
-    )
+    if (text(srcErrorCode) === undefined && allowedValues.has(text(srcEventType)))
       list(first(udm, 'securityResult'), 'action').push('ALLOW');
 
     // mappings/aws_kms.yaml:216 blocked: security_result.action
-    if (text(data?.detail?.errorCode) !== undefined)
+    if (text(srcErrorCode) !== undefined)
       list(first(udm, 'securityResult'), 'action').push('BLOCK');
 
     // mappings/aws_kms.yaml:221 error_code: security_result.summary
-    v = text(data?.detail?.errorCode);
+    v = text(srcErrorCode);
     if (v !== undefined) first(udm, 'securityResult').summary = v;
 
     // mappings/aws_kms.yaml:225 error_message: security_result.description
@@ -211,11 +218,11 @@ module.exports = function createAwsKmsMapper(rt) {
     if (v !== undefined) put(child(udm, 'additional'), 'requestID', v);
 
     // mappings/aws_kms.yaml:236 event_id: additional.fields
-    v = text(data?.detail?.eventID);
+    v = text(srcEventID);
     if (v !== undefined) put(child(udm, 'additional'), 'eventID', v);
 
     // mappings/aws_kms.yaml:241 cloudtrail_event_type: additional.fields
-    v = text(data?.detail?.eventType);
+    v = text(srcEventType);
     if (v !== undefined) put(child(udm, 'additional'), 'eventType', v);
 
     // mappings/aws_kms.yaml:246 recipient_account: additional.fields
@@ -223,7 +230,7 @@ module.exports = function createAwsKmsMapper(rt) {
     if (v !== undefined) put(child(udm, 'additional'), 'recipientAccountId', v);
 
     // mappings/aws_kms.yaml:251 error_code_field: additional.fields
-    v = text(data?.detail?.errorCode);
+    v = text(srcErrorCode);
     if (v !== undefined) put(child(udm, 'additional'), 'errorCode', v);
 
     // mappings/aws_kms.yaml:256 key_id_requested: additional.fields

@@ -153,13 +153,53 @@ function emitMap(out: Emitter, plan: Plan): void {
   out.block(`function map${pascalCase(mapping.logType)}(data, issues) {`, () => {
     out.line('const udm = {};');
     out.line('let v;');
-    for (const row of plan.rows) emitRow(out, mapping, row, { data: 'data', udm: 'udm', depth: 0 });
+    const shared = sharedReads(plan.rows);
+    if (shared.size) out.line(comment('Sources several rows read, read once per record.'));
+    for (const [path, name] of shared) out.line(`const ${name} = ${readPath('data', path)};`);
+    const scope = { data: 'data', udm: 'udm', depth: 0, shared };
+    for (const row of plan.rows) emitRow(out, mapping, row, scope);
     out.line();
     out.line('return udm;');
   });
 }
 
+/** Source paths read by more than one top-level row, each with the local that holds it. */
+function sharedReads(rows: PlannedRow[]): Map<SourcePath, string> {
+  const counts = new Map<SourcePath, number>();
+  for (const row of rows) {
+    const paths = new Set([...rowSources(row), ...row.when.flatMap((c) => c.source)]);
+    for (const path of paths) counts.set(path, (counts.get(path) ?? 0) + 1);
+  }
+  const names = new Set<string>();
+  const shared = new Map<SourcePath, string>();
+  for (const [path, n] of counts) if (n > 1) shared.set(path, sourceName(path, names));
+  return shared;
+}
+
+/**
+ * A local's name for a source path: `src` and the path's keys, letters and digits only
+ * (`detail.resources[0].ARN` → `srcResources0ARN`), made unique with a counter.
+ */
+function sourceName(path: SourcePath, taken: Set<string>): string {
+  const words = path
+    .replace(/^detail\./, '')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
+  const base = 'src' + words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
+  taken.add(name);
+  return name;
+}
+
+/** A source path's value: the shared local when there is one, else a read from `scope.data`. */
+function source(scope: Scope, path: SourcePath): string {
+  return scope.shared?.get(path) ?? readPath(scope.data, path);
+}
+
 interface Scope {
+  /** Locals holding sources several rows read (top level only). */
+  shared?: Map<SourcePath, string>;
   /** The variable holding what source paths start from. */
   data: string;
   /** The variable holding the message that targets start from. */
@@ -173,7 +213,7 @@ function emitRow(out: Emitter, mapping: Mapping, row: PlannedRow, scope: Scope):
   if (row.kind === 'for_each') return emitForEach(out, mapping, row, scope);
 
   const value = valueExpression(out, row, scope);
-  const guard = row.when.length ? conditionExpression(out, row, scope.data) : undefined;
+  const guard = row.when.length ? conditionExpression(out, row, scope) : undefined;
   if (row.kind === 'constant') {
     const write = writeStatement(row.out, scope.udm, value);
     return out.line(guard ? `if (${guard}) ${write}` : write);
@@ -193,7 +233,7 @@ function specNote(row: PlannedRow): string {
 /** The statement that records why a required row found nothing. */
 function missingStatement(mapping: Mapping, row: PlannedRow, scope: Scope): string {
   const sources = rowSources(row);
-  const raws = sources.map((s) => readPath(scope.data, s));
+  const raws = sources.map((s) => source(scope, s));
   const args = [quote(requiredMessage(mapping.file, row)), ...raws].join(', ');
   return `issues.push(missing(${args}));`;
 }
@@ -203,7 +243,7 @@ function valueExpression(out: Emitter, row: PlannedRow, scope: Scope): string {
     case 'constant':
       return quote(row.value);
     case 'copy':
-      return row.source.map((s) => readValue(readPath(scope.data, s), row.transform)).join(' ?? ');
+      return row.source.map((s) => readValue(source(scope, s), row.transform)).join(' ?? ');
     case 'table':
       return tableExpression(out, row, scope);
     default:
@@ -223,18 +263,18 @@ function tableExpression(
   row: Extract<PlannedRow, { kind: 'table' }>,
   scope: Scope,
 ): string {
-  const key = row.source.map((s) => `text(${readPath(scope.data, s)})`).join(' ?? ');
+  const key = row.source.map((s) => `text(${source(scope, s)})`).join(' ?? ');
   const name = out.hoist(row.id, 'Table', `new Map(${quote(row.table)})`);
   const fallback = row.fallback === undefined ? 'undefined' : quote(row.fallback);
   return `${name}.get(${key}) ?? ${fallback}`;
 }
 
-function conditionExpression(out: Emitter, row: PlannedRow, data: string): string {
-  return row.when.map((c) => singleCondition(out, row.id, c, data)).join(' && ');
+function conditionExpression(out: Emitter, row: PlannedRow, scope: Scope): string {
+  return row.when.map((c) => singleCondition(out, row.id, c, scope)).join(' && ');
 }
 
-function singleCondition(out: Emitter, rowId: string, condition: Condition, data: string): string {
-  const value = condition.source.map((s) => `text(${readPath(data, s)})`).join(' ?? ');
+function singleCondition(out: Emitter, rowId: string, condition: Condition, scope: Scope): string {
+  const value = condition.source.map((s) => `text(${source(scope, s)})`).join(' ?? ');
   switch (condition.test) {
     case 'present':
       return `(${value}) ${condition.expected ? '!==' : '==='} undefined`;
@@ -275,7 +315,7 @@ function emitForEach(out: Emitter, mapping: Mapping, row: PlannedRow, scope: Sco
   const depth = scope.depth + 1;
   const item = `item${depth}`;
   const element = `element${depth}`;
-  out.block(`for (const ${item} of each(${readPath(scope.data, row.source)})) {`, () => {
+  out.block(`for (const ${item} of each(${source(scope, row.source)})) {`, () => {
     out.line(`const ${element} = {};`);
     const inner = { data: item, udm: element, depth };
     for (const childRow of row.children) emitRow(out, mapping, childRow, inner);

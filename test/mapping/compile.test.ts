@@ -182,6 +182,23 @@ describe('generated code', () => {
     );
   });
 
+  it('reads a source that several rows use once per record', () => {
+    const yaml = mappingWith(
+      [
+        '  - { id: a, source: detail.region, target: principal.location.name }',
+        '  - { id: b, source: detail.region, target: principal.location.country_or_region }',
+      ].join('\n'),
+    );
+    const { compiled } = compileYaml(yaml);
+    expect(compiled!.source.match(/data\?\.detail\?\.region/g)).toHaveLength(1);
+    expect(compiled!.source).toContain('const srcRegion = data?.detail?.region;');
+    const event = compiled!.mapper.map(
+      { time: '2024-01-01T00:00:00Z', detail: { region: 'r' } },
+      [],
+    );
+    expect(event.principal).toEqual({ location: { name: 'r', countryOrRegion: 'r' } });
+  });
+
   it('indexes arrays only: a string where a list belongs gives nothing, not a letter', () => {
     const yaml = mappingWith(
       '  - id: first\n    source: items[0]\n    target: metadata.description',
