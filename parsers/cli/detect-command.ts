@@ -6,13 +6,13 @@
 import { existsSync } from 'node:fs';
 import { hasErrors } from '../diagnostics';
 import { detect, loadReferenceLists, type Detection } from '../detect/engine';
-import { readInputs } from '../input/read';
 import type { Mapper, UdmEvent } from '../mapping/types';
 import { mappingDomain } from '../rules/contract';
 import { ourRule, prepareRules, ruleFiles } from '../rules/load';
-import { count, describeRejection, emptyCounts, mapItem, summarize } from '../run/map-run';
+import { emptyCounts, summarize } from '../run/map-run';
 import type { Rule } from '../yaral/ast';
-import { LineWriter, OutputError, refuseOverwritingInputs, UsageError, type Io } from './io';
+import { LineWriter, outputFailure, refuseOverwritingInputs, UsageError, type Io } from './io';
+import { mapOutcomes } from './map-command';
 import { DEFAULT_LISTS, DEFAULT_RULES, loadMapper } from './mapper';
 import { printWithExcerpts } from './validate-command';
 
@@ -54,16 +54,13 @@ export async function runDetect(paths: string[], options: DetectOptions, io: Io)
     );
     return counts.rejected > 0 ? 1 : 0;
   } catch (error) {
-    if (!(error instanceof OutputError)) throw error;
-    if (error.closedByReader) return 0;
-    io.stderr.write(`udm detect: ${error.message}\n`);
-    return 2;
+    return outputFailure('detect', error, io);
   } finally {
     writer?.destroy();
   }
 }
 
-/** Every event of the input, mapped (or taken as UDM), reporting rejected records as map does. */
+/** Every event of the input, mapped (or taken as UDM), rejected records reported as map does. */
 async function mapEvents(
   inputs: string[],
   mapper: Mapper,
@@ -73,14 +70,9 @@ async function mapEvents(
 ) {
   const counts = emptyCounts();
   const events: UdmEvent[] = [];
-  const skip = new Set(outputId ? [outputId] : []);
-  for await (const item of readInputs(inputs, { stdin: io.stdin, skip })) {
-    const outcome = mapItem(item, mapper);
-    count(counts, outcome);
+  const read = { skip: new Set(outputId ? [outputId] : []) };
+  for await (const outcome of mapOutcomes(inputs, mapper, read, counts, options, io)) {
     if (outcome.kind === 'event') events.push(outcome.event);
-    if (outcome.kind === 'reject' && !options.quiet) {
-      io.stderr.write(describeRejection(outcome.origin, outcome.reason) + '\n');
-    }
   }
   return { counts, events };
 }

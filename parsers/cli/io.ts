@@ -34,6 +34,17 @@ export class OutputError extends Error {
 }
 
 /**
+ * The exit code for a failure while writing output: 0 when the reader went away, 2 with one
+ * line otherwise. Anything that is not an OutputError is not ours to explain and is rethrown.
+ */
+export function outputFailure(command: string, error: unknown, io: Io): number {
+  if (!(error instanceof OutputError)) throw error;
+  if (error.closedByReader) return 0;
+  io.stderr.write(`udm ${command}: ${error.message}\n`);
+  return 2;
+}
+
+/**
  * Line output with backpressure and batching: lines are gathered into chunks of about 64 KiB,
  * and a chunk waits for the stream to drain before the next is written. A stream error is kept
  * and thrown from the next write as an OutputError, so the run stops with one clear line.

@@ -4,8 +4,8 @@ import { readInputs } from '../input/read';
 import { interpret } from '../mapping/interpret';
 import type { Mapper } from '../mapping/types';
 import { count, describeRejection, emptyCounts, mapItem, summarize } from '../run/map-run';
-import type { MapCounts } from '../run/map-run';
-import { LineWriter, OutputError, refuseOverwritingInputs, UsageError, type Io } from './io';
+import type { MapCounts, MapOutcome } from '../run/map-run';
+import { LineWriter, outputFailure, refuseOverwritingInputs, UsageError, type Io } from './io';
 import { loadMapper } from './mapper';
 
 export interface MapOptions {
@@ -44,10 +44,7 @@ export async function runMap(paths: string[], options: MapOptions, io: Io): Prom
     io.stderr.write(`udm map: ${summarize(counts)}${where}${rejected}\n`);
     return counts.rejected > 0 ? 1 : 0;
   } catch (error) {
-    if (!(error instanceof OutputError)) throw error;
-    if (error.closedByReader) return 0;
-    io.stderr.write(`udm map: ${error.message}\n`);
-    return 2;
+    return outputFailure('map', error, io);
   } finally {
     outputs?.events.destroy();
     outputs?.rejects?.destroy();
@@ -63,17 +60,36 @@ async function mapAll(
 ): Promise<MapCounts> {
   const counts = emptyCounts();
   const skip = new Set([outputs.events.id, outputs.rejects?.id].filter((id) => id !== undefined));
-  const { maxRecordBytes } = options;
-  for await (const item of readInputs(inputs, { stdin: io.stdin, skip, maxRecordBytes })) {
-    const outcome = mapItem(item, mapper);
-    count(counts, outcome);
+  const read = { skip, maxRecordBytes: options.maxRecordBytes };
+  for await (const outcome of mapOutcomes(inputs, mapper, read, counts, options, io)) {
     if (outcome.kind === 'event') await outputs.events.write(JSON.stringify(outcome.event));
     if (outcome.kind !== 'reject') continue;
-    if (!options.quiet) io.stderr.write(describeRejection(outcome.origin, outcome.reason) + '\n');
     const { origin, reason, raw } = outcome;
     await outputs.rejects?.write(JSON.stringify({ ...origin, reason, raw }));
   }
   return counts;
+}
+
+/**
+ * The mapping run shared by `map` and `detect`: every input item mapped and counted, a line on
+ * stderr per rejected record (unless quiet), each outcome passed on in input order.
+ */
+export async function* mapOutcomes(
+  inputs: string[],
+  mapper: Mapper,
+  read: { skip: ReadonlySet<string>; maxRecordBytes?: number },
+  counts: MapCounts,
+  options: { quiet?: boolean },
+  io: Io,
+): AsyncGenerator<MapOutcome> {
+  for await (const item of readInputs(inputs, { stdin: io.stdin, ...read })) {
+    const outcome = mapItem(item, mapper);
+    count(counts, outcome);
+    if (outcome.kind === 'reject' && !options.quiet) {
+      io.stderr.write(describeRejection(outcome.origin, outcome.reason) + '\n');
+    }
+    yield outcome;
+  }
 }
 
 function openOutputs(options: MapOptions, io: Io): Outputs {
