@@ -90,3 +90,50 @@ describe('the published corpus', () => {
     }
   });
 });
+
+describe('the compiled writer (mapToJson)', () => {
+  const parseable = FILES.filter((f) => !f.endsWith('.broken.json'));
+
+  it('writes every corpus record byte for byte as JSON.stringify of its event', async () => {
+    let compared = 0;
+    for (const file of parseable) {
+      for await (const item of readInputs([path.join(DIR, file)])) {
+        if (item.kind !== 'record' || item.shape === 'udm') continue;
+        const [a, b] = [[], []] as string[][];
+        expect(mapper.mapToJson(item.envelope, a)).toBe(
+          JSON.stringify(mapper.map(item.envelope, b)),
+        );
+        expect(a).toEqual(b);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+
+  it('escapes what JSON needs escaped in any value, and keeps hostile keys as data', () => {
+    const hostile = [
+      'quote " and \\\\ backslash',
+      'controls \u0000\u0001\u001f and \t\n',
+      'lone surrogates \ud800 \udfff',
+      'emoji \u{1F600}',
+      '\u2028\u2029',
+    ];
+    for (const value of hostile) {
+      const record = {
+        eventTime: '2024-01-01T00:00:00Z',
+        eventSource: 'kms.amazonaws.com',
+        eventName: value,
+        userAgent: value,
+        userIdentity: { arn: value, sessionContext: { attributes: { mfaAuthenticated: value } } },
+        requestParameters: { keyId: value, encryptionContext: { [value]: 1 } },
+        resources: [{ ARN: value, type: value }],
+      };
+      const text0 = JSON.stringify(record).replace('"encryptionContext":{', '$&"__proto__":"p",');
+      const data = { detail: JSON.parse(text0) };
+      const text = mapper.mapToJson(data, []);
+      expect(text).toBe(JSON.stringify(mapper.map(data, [])));
+      expect(JSON.parse(text).metadata.productEventType).toBe(value);
+      expect(text).toContain('\\"__proto__\\":\\"p\\"');
+    }
+  });
+});

@@ -1,7 +1,15 @@
 /** What one `udm bench` run measured, as written to docs/benchmarks.json. */
 
 export type RowId =
-  'floor' | 'mapper' | 'record-path' | 'map-gzip' | 'map-ndjson' | 'interpreter' | 'jq' | 'detect';
+  | 'floor'
+  | 'bound'
+  | 'mapper'
+  | 'record-path'
+  | 'map-gzip'
+  | 'map-ndjson'
+  | 'interpreter'
+  | 'jq'
+  | 'detect';
 
 export interface Row {
   id: RowId;

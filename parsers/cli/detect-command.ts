@@ -5,18 +5,28 @@
 
 import { existsSync } from 'node:fs';
 import { hasErrors } from '../diagnostics';
-import { detect, loadReferenceLists, type Detection } from '../detect/engine';
-import type { Mapper, UdmEvent } from '../mapping/types';
+import { loadReferenceLists, type Detection } from '../detect/engine';
+import { DetectionStream, type LateEvent } from '../detect/stream';
+import type { RecordOrigin } from '../input/types';
+import type { Mapper } from '../mapping/types';
 import { mappingDomain } from '../rules/contract';
 import { ourRule, prepareRules, ruleFiles } from '../rules/load';
-import { emptyCounts, summarize } from '../run/map-run';
+import { describeRejection, emptyCounts, mapItem, summarize } from '../run/map-run';
 import type { Rule } from '../yaral/ast';
 import { LineWriter, outputFailure, refuseOverwritingInputs, UsageError, type Io } from './io';
 import { mapOutcomes } from './map-command';
 import { DEFAULT_LISTS, DEFAULT_RULES, loadMapper } from './mapper';
 import { printWithExcerpts } from './validate-command';
 
+/**
+ * Events held to put the input in time order. Directories are read in CloudTrail delivery-time
+ * order, so events arrive out of order by minutes (a file per region about every 5 minutes);
+ * 20,000 events cover that for a trail of up to about 20 KMS calls a second, in about 100 MB.
+ */
+export const DEFAULT_REORDER_BUFFER = 20_000;
+
 export interface DetectOptions {
+  reorderBuffer?: string;
   rules?: string[];
   lists?: string;
   out?: string;
@@ -28,6 +38,7 @@ export interface DetectOptions {
 export async function runDetect(paths: string[], options: DetectOptions, io: Io): Promise<number> {
   const inputs = paths.length ? paths : ['-'];
   refuseOverwritingInputs(inputs, [options.out]);
+  const capacity = parseCount(options.reorderBuffer, DEFAULT_REORDER_BUFFER);
   const compiled = loadMapper(options.mapping, io);
   if (!compiled) return 2;
   const evaluators = compileRules(options, mappingDomain(compiled.plan), io);
@@ -38,21 +49,27 @@ export async function runDetect(paths: string[], options: DetectOptions, io: Io)
     writer = options.out
       ? LineWriter.toFile(options.out)
       : LineWriter.toStream(io.stdout, 'stdout');
-    const { counts, events } = await mapEvents(inputs, compiled.mapper, writer.id, options, io);
-    const detections = detect(evaluators, events);
-    for (const detection of detections) await writer.write(JSON.stringify(detection));
+    const stream = new DetectionStream(evaluators, { capacity });
+    const tally = new RuleTally(evaluators.map((e) => e.rule));
+    const emit = async (found: Detection[]) => {
+      for (const detection of found) {
+        tally.add(detection);
+        await writer?.write(JSON.stringify(detection));
+      }
+    };
+    const { counts, late } = await streamEvents(inputs, compiled.mapper, stream, emit, {
+      ...options,
+      outputId: writer.id,
+      io,
+    });
+    await emit(stream.finish());
     await writer.close();
-    io.stderr.write(
-      ruleTable(
-        evaluators.map((e) => e.rule),
-        detections,
-      ),
-    );
+    io.stderr.write(tally.table());
     const where = options.out ? ` in ${options.out}` : '';
-    io.stderr.write(
-      `udm detect: ${summarize(counts)}; ${detections.length} detection(s)${where}\n`,
-    );
-    return counts.rejected > 0 ? 1 : 0;
+    const lateNote = late ? `; late ${late} (not evaluated: see --reorder-buffer)` : '';
+    const summary = `${summarize(counts)}${lateNote}; ${tally.total} detection(s)${where}`;
+    io.stderr.write(`udm detect: ${summary}\n`);
+    return counts.rejected > 0 || late > 0 ? 1 : 0;
   } catch (error) {
     return outputFailure('detect', error, io);
   } finally {
@@ -60,21 +77,41 @@ export async function runDetect(paths: string[], options: DetectOptions, io: Io)
   }
 }
 
-/** Every event of the input, mapped (or taken as UDM), rejected records reported as map does. */
-async function mapEvents(
+/**
+ * Maps the input (or takes it as UDM) and feeds each event to the rules as it comes, reporting
+ * rejected records as map does and late events the same way. Nothing is held but what the
+ * stream holds.
+ */
+async function streamEvents(
   inputs: string[],
   mapper: Mapper,
-  outputId: string | undefined,
-  options: DetectOptions,
-  io: Io,
+  stream: DetectionStream,
+  emit: (found: Detection[]) => Promise<void>,
+  context: DetectOptions & { outputId?: string; io: Io },
 ) {
   const counts = emptyCounts();
-  const events: UdmEvent[] = [];
-  const read = { skip: new Set(outputId ? [outputId] : []) };
-  for await (const outcome of mapOutcomes(inputs, mapper, read, counts, options, io)) {
-    if (outcome.kind === 'event') events.push(outcome.event);
+  const read = {
+    skip: new Set(context.outputId ? [context.outputId] : []),
+    order: 'time' as const,
+  };
+  const run = { read, counts, map: mapItem };
+  let late = 0;
+  for await (const outcome of mapOutcomes(inputs, mapper, run, context, context.io)) {
+    if (outcome.kind !== 'event') continue;
+    const pushed = stream.push(outcome.event);
+    await emit(pushed.detections);
+    if (!pushed.late) continue;
+    late++;
+    if (!context.quiet) context.io.stderr.write(describeLate(outcome.origin, pushed.late) + '\n');
   }
-  return { counts, events };
+  return { counts, late };
+}
+
+function describeLate(origin: RecordOrigin, late: LateEvent): string {
+  const reason =
+    `event time ${late.time} is before ${late.evaluatedUpTo}, already evaluated: ` +
+    'more than --reorder-buffer events came between them; not evaluated';
+  return describeRejection(origin, reason);
 }
 
 /**
@@ -124,15 +161,44 @@ function parseNow(now: string | undefined): Date | undefined {
   return date;
 }
 
-/** A summary table: each rule, how many detections, and how many events they involve. */
-export function ruleTable(rules: Rule[], detections: Detection[]): string {
-  const width = Math.max(4, ...rules.map((r) => r.name.length));
-  const lines = [`${'rule'.padEnd(width)}  detections  events`];
-  for (const rule of rules) {
-    const own = detections.filter((d) => d.rule === rule.name);
-    const ids = new Set(own.flatMap((d) => Object.values(d.events).flat()));
-    const numbers = `${String(own.length).padStart(10)}  ${String(ids.size).padStart(6)}`;
-    lines.push(`${rule.name.padEnd(width)}  ${numbers}`);
+/** Counts per rule, kept as detections stream out: how many, and how many events they name. */
+export class RuleTally {
+  private readonly perRule = new Map<string, { detections: number; events: Set<string> }>();
+  total = 0;
+
+  constructor(private readonly rules: Rule[]) {
+    for (const rule of rules) this.perRule.set(rule.name, { detections: 0, events: new Set() });
   }
-  return lines.join('\n') + '\n';
+
+  add(detection: Detection): void {
+    const entry = this.perRule.get(detection.rule);
+    this.total++;
+    if (!entry) return;
+    entry.detections++;
+    for (const ids of Object.values(detection.events)) ids.forEach((id) => entry.events.add(id));
+  }
+
+  table(): string {
+    const width = Math.max(4, ...this.rules.map((r) => r.name.length));
+    const lines = [`${'rule'.padEnd(width)}  detections  events`];
+    for (const rule of this.rules) {
+      const { detections, events } = this.perRule.get(rule.name) ?? {
+        detections: 0,
+        events: new Set(),
+      };
+      const numbers = `${String(detections).padStart(10)}  ${String(events.size).padStart(6)}`;
+      lines.push(`${rule.name.padEnd(width)}  ${numbers}`);
+    }
+    return lines.join('\n') + '\n';
+  }
+}
+
+/** A positive whole number of events, or the default. */
+function parseCount(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new UsageError(`--reorder-buffer takes a whole number of events, not ${text}`);
+  }
+  return value;
 }

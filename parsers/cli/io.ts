@@ -81,7 +81,9 @@ export class LineWriter {
       closeSync(fd);
       throw new OutputError(file, new Error('not a file'));
     }
-    const stream = createWriteStream('', { fd });
+    // A deep buffer lets writing overlap with reading: waiting for each 64 KiB chunk to drain
+    // would stop the run at every chunk.
+    const stream = createWriteStream('', { fd, highWaterMark: 1024 * 1024 });
     return new LineWriter(stream, true, file, fileId(stats));
   }
 

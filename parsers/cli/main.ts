@@ -7,7 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { runCompile } from './compile-command';
 import { processIo, UsageError, type Io } from './io';
 import { runMap } from './map-command';
-import { runDetect } from './detect-command';
+import { DEFAULT_REORDER_BUFFER, runDetect } from './detect-command';
 import { runBench } from './bench-command';
 import { runTest } from './test-command';
 import { runExplain } from './explain-command';
@@ -81,7 +81,11 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('-o, --out <file>', 'write detections to this file instead of stdout')
     .option('-m, --mapping <file>', 'mapping YAML (default: the bundled mappings/aws_kms.yaml)')
     .option('--now <time>', 'the time timestamp.current_seconds() returns (RFC 3339)')
-    .option('-q, --quiet', 'do not print a line per rejected record')
+    .option(
+      '--reorder-buffer <events>',
+      `events held to put the input in time order (default ${DEFAULT_REORDER_BUFFER})`,
+    )
+    .option('-q, --quiet', 'do not print a line per rejected record or late event')
     .action(async (paths: string[], options) =>
       setExit(
         await runDetect(paths, { ...options, mapping: options.mapping ?? DEFAULT_MAPPING }, io),

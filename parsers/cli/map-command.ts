@@ -1,9 +1,10 @@
 /** `udm map`: raw KMS CloudTrail input in any supported shape → UDM events as NDJSON. */
 
 import { readInputs } from '../input/read';
+import type { InputItem } from '../input/types';
 import { interpret } from '../mapping/interpret';
 import type { Mapper } from '../mapping/types';
-import { count, describeRejection, emptyCounts, mapItem, summarize } from '../run/map-run';
+import { count, describeRejection, emptyCounts, mapItemToJson, summarize } from '../run/map-run';
 import type { MapCounts, MapOutcome } from '../run/map-run';
 import { LineWriter, outputFailure, refuseOverwritingInputs, UsageError, type Io } from './io';
 import { loadMapper } from './mapper';
@@ -61,8 +62,9 @@ async function mapAll(
   const counts = emptyCounts();
   const skip = new Set([outputs.events.id, outputs.rejects?.id].filter((id) => id !== undefined));
   const read = { skip, maxRecordBytes: options.maxRecordBytes };
-  for await (const outcome of mapOutcomes(inputs, mapper, read, counts, options, io)) {
-    if (outcome.kind === 'event') await outputs.events.write(JSON.stringify(outcome.event));
+  const run = { read, counts, map: mapItemToJson };
+  for await (const outcome of mapOutcomes(inputs, mapper, run, options, io)) {
+    if (outcome.kind === 'event') await outputs.events.write(outcome.event);
     if (outcome.kind !== 'reject') continue;
     const { origin, reason, raw } = outcome;
     await outputs.rejects?.write(JSON.stringify({ ...origin, reason, raw }));
@@ -74,16 +76,21 @@ async function mapAll(
  * The mapping run shared by `map` and `detect`: every input item mapped and counted, a line on
  * stderr per rejected record (unless quiet), each outcome passed on in input order.
  */
-export async function* mapOutcomes(
+export async function* mapOutcomes<Event>(
   inputs: string[],
   mapper: Mapper,
-  read: { skip: ReadonlySet<string>; maxRecordBytes?: number },
-  counts: MapCounts,
+  run: {
+    read: { skip: ReadonlySet<string>; maxRecordBytes?: number };
+    counts: MapCounts;
+    /** mapItem for events as objects, mapItemToJson for text. */
+    map: (item: InputItem, mapper: Mapper) => MapOutcome<Event>;
+  },
   options: { quiet?: boolean },
   io: Io,
-): AsyncGenerator<MapOutcome> {
+): AsyncGenerator<MapOutcome<Event>> {
+  const { read, counts } = run;
   for await (const item of readInputs(inputs, { stdin: io.stdin, ...read })) {
-    const outcome = mapItem(item, mapper);
+    const outcome = run.map(item, mapper);
     count(counts, outcome);
     if (outcome.kind === 'reject' && !options.quiet) {
       io.stderr.write(describeRejection(outcome.origin, outcome.reason) + '\n');

@@ -16,7 +16,8 @@ import type { Rule } from '../yaral/ast';
 import { planRule } from './analyze';
 import { checkForEngine } from './compile';
 import { zeroValues } from './group';
-import { type CompiledRule, type Input, type RuleRun, singleEventRun } from './run';
+import { type CompiledRule, type RuleRun, singleEventRun } from './run';
+import { DetectionStream } from './stream';
 import type { Detection, EngineDiagnostic, UdmEvent } from './types';
 import { windowRun } from './windows';
 
@@ -68,38 +69,23 @@ export function compileRule(
   return { evaluator: new RuleEvaluator(compiled), diagnostics };
 }
 
-function eventTime(event: UdmEvent): { time: number; timestamp: string } {
-  const ts = (event.metadata as { eventTimestamp?: unknown } | undefined)?.eventTimestamp;
-  const ms = typeof ts === 'string' ? Date.parse(ts) : NaN;
-  // The mapping rejects events without a time; any that slip through sort first, at the epoch.
-  if (Number.isNaN(ms)) return { time: 0, timestamp: '1970-01-01T00:00:00Z' };
-  return { time: ms / 1000, timestamp: ts as string };
-}
-
-function logId(event: UdmEvent, seq: number): string {
-  const m = event.metadata as { productLogId?: unknown; id?: unknown } | undefined;
-  const id = m?.productLogId ?? m?.id;
-  // Events without an id still need a distinct name in the detection: their input position.
-  return typeof id === 'string' && id !== '' ? id : `#${seq}`;
-}
-
-/** Events in time order; ties keep input order (Array.prototype.sort is stable). */
-function inputs(events: Iterable<UdmEvent>): Input[] {
-  const timed = [...events].map((event, i) => ({ event, i, ...eventTime(event) }));
-  timed.sort((a, b) => a.time - b.time);
-  return timed.map((x, seq) => ({ ...x, seq, id: logId(x.event, x.i) }));
-}
-
-/** Every detection of `rules` over `events`, ordered by time, then rule name, then emission. */
+/**
+ * Every detection of `rules` over `events`, which may come in any order (all are held and
+ * sorted), ordered by time, then rule name, then emission. `udm detect` streams instead.
+ */
 export function detect(rules: RuleEvaluator[], events: Iterable<UdmEvent>): Detection[] {
-  const runs = rules.map((r) => r.start());
-  const found: { d: Detection; t: number; n: number }[] = [];
-  const add = (ds: Detection[]) =>
-    ds.forEach((d) => found.push({ d, t: Date.parse(d.time) || 0, n: found.length }));
-  for (const input of inputs(events)) runs.forEach((run) => add(run.push(input)));
-  runs.forEach((run) => add(run.finish()));
-  found.sort((a, b) => a.t - b.t || compareText(a.d.rule, b.d.rule) || a.n - b.n);
-  return found.map((x) => x.d);
+  const stream = new DetectionStream(rules, { capacity: Infinity });
+  const found: Detection[] = [];
+  for (const event of events) found.push(...stream.push(event).detections);
+  found.push(...stream.finish());
+  return sortDetections(found);
+}
+
+/** Detections by time, then rule name, then the order they were found in. */
+export function sortDetections(detections: Detection[]): Detection[] {
+  const keyed = detections.map((d, n) => ({ d, t: Date.parse(d.time) || 0, n }));
+  keyed.sort((a, b) => a.t - b.t || compareText(a.d.rule, b.d.rule) || a.n - b.n);
+  return keyed.map((x) => x.d);
 }
 
 function compareText(a: string, b: string): number {

@@ -51,6 +51,7 @@ async function tracedEntries(plan: Plan, fixture: FixtureCase): Promise<TraceEnt
       traced.set(event, entries);
       return event;
     },
+    mapToJson: (data, issues) => JSON.stringify(tracing.map(data, issues)),
   };
   const result = await runCase(fixture, tracing);
   return result.events.flatMap((event) => traced.get(event) ?? []);

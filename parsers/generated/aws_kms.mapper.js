@@ -5,7 +5,7 @@
 
 module.exports = function createAwsKmsMapper(rt) {
   const { text, timestamp, after, isIp, child, list, first, put, at, each, hasAny } = rt;
-  const { missing, notFor } = rt;
+  const { missing, notFor, jsonString } = rt;
   const eventTypeTable = new Map([
     ['Decrypt', 'USER_RESOURCE_ACCESS'],
     ['Encrypt', 'USER_RESOURCE_ACCESS'],
@@ -26,152 +26,134 @@ module.exports = function createAwsKmsMapper(rt) {
     return undefined;
   }
 
-  // AWS_KMS: AWS Key Management Service via CloudTrail.
-  // Failures of required rows go to `issues`; the record is then rejected.
-  function mapAwsKms(data, issues) {
-    const udm = {};
+  // Each row's value for one record, under the row's id (undefined: none).
+  function rowValuesAwsKms(data, issues) {
+    const r = {};
     let v;
-    // Sources several rows read, read once per record.
-    const srcEventID = data?.detail?.eventID;
-    const srcEventName = data?.detail?.eventName;
-    const srcAwsRegion = data?.detail?.awsRegion;
+    // What several rows read, looked up once per record.
+    const srcDetail = data?.detail;
+    const srcEventID = srcDetail?.eventID;
+    const srcEventName = srcDetail?.eventName;
+    const srcAwsRegion = srcDetail?.awsRegion;
     const srcRegion = data?.region;
-    const srcSourceIPAddress = data?.detail?.sourceIPAddress;
-    const srcResources0ARN = at(data?.detail?.resources, 0)?.ARN;
-    const srcResources0Arn = at(data?.detail?.resources, 0)?.arn;
-    const srcResources0 = at(data?.resources, 0);
-    const srcResponseElementsKeyMetadataArn = data?.detail?.responseElements?.keyMetadata?.arn;
-    const srcErrorCode = data?.detail?.errorCode;
-    const srcEventType = data?.detail?.eventType;
+    const srcUserIdentity = srcDetail?.userIdentity;
+    const srcUserIdentitySessionContext = srcUserIdentity?.sessionContext;
+    const srcUserIdentitySessionContextSessionIssuer = srcUserIdentitySessionContext?.sessionIssuer;
+    const srcSourceIPAddress = srcDetail?.sourceIPAddress;
+    const srcResources = srcDetail?.resources;
+    const srcResources0 = at(srcResources, 0);
+    const srcResources0ARN = srcResources0?.ARN;
+    const srcResources0Arn = srcResources0?.arn;
+    const srcResources2 = data?.resources;
+    const srcResources02 = at(srcResources2, 0);
+    const srcResponseElements = srcDetail?.responseElements;
+    const srcResponseElementsKeyMetadata = srcResponseElements?.keyMetadata;
+    const srcResponseElementsKeyMetadataArn = srcResponseElementsKeyMetadata?.arn;
+    const srcRequestParameters = srcDetail?.requestParameters;
+    const srcErrorCode = srcDetail?.errorCode;
+    const srcEventType = srcDetail?.eventType;
 
     // mappings/aws_kms.yaml:27 log_id (spec row 15): metadata.product_log_id
-    v = text(data?.id) ?? text(srcEventID);
-    if (v !== undefined) child(udm, 'metadata').productLogId = v;
+    r.log_id = text(data?.id) ?? text(srcEventID);
 
     // mappings/aws_kms.yaml:32 event_time (spec row 16): metadata.event_timestamp
-    v = timestamp(data?.time) ?? timestamp(data?.detail?.eventTime);
-    if (v !== undefined) child(udm, 'metadata').eventTimestamp = v;
-    else
+    r.event_time = timestamp(data?.time) ?? timestamp(srcDetail?.eventTime);
+    if (r.event_time === undefined)
       issues.push(
         missing(
           'mappings/aws_kms.yaml row event_time: no metadata.event_timestamp from time or detail.eventTime',
           data?.time,
-          data?.detail?.eventTime,
+          srcDetail?.eventTime,
         ),
       );
 
     // mappings/aws_kms.yaml:40 event_name (spec row 3): metadata.product_event_type
-    v = text(srcEventName) ?? text(data?.['detail-type']);
-    if (v !== undefined) child(udm, 'metadata').productEventType = v;
+    r.event_name = text(srcEventName) ?? text(data?.['detail-type']);
 
     // mappings/aws_kms.yaml:46 event_type (spec row 17): metadata.event_type
-    v = eventTypeTable.get(text(srcEventName)) ?? 'GENERIC_EVENT';
-    child(udm, 'metadata').eventType = v;
+    r.event_type = eventTypeTable.get(text(srcEventName)) ?? 'GENERIC_EVENT';
 
     // mappings/aws_kms.yaml:56 log_type (spec row 18): metadata.log_type
-    child(udm, 'metadata').logType = 'AWS_KMS';
+    r.log_type = 'AWS_KMS';
 
     // mappings/aws_kms.yaml:61 product_name (spec row 19): metadata.product_name
-    child(udm, 'metadata').productName = 'AWS Key Management Service';
+    r.product_name = 'AWS Key Management Service';
 
     // mappings/aws_kms.yaml:66 vendor_name (spec row 20): metadata.vendor_name
-    child(udm, 'metadata').vendorName = 'AMAZON';
+    r.vendor_name = 'AMAZON';
 
     // mappings/aws_kms.yaml:72 cloud_environment (spec row 21): principal.asset.attribute.cloud.environment
-    child(child(child(child(udm, 'principal'), 'asset'), 'attribute'), 'cloud').environment =
-      'AMAZON_WEB_SERVICES';
+    r.cloud_environment = 'AMAZON_WEB_SERVICES';
 
     // mappings/aws_kms.yaml:77 region (spec row 1): principal.location.country_or_region
-    v = text(srcAwsRegion) ?? text(srcRegion);
-    if (v !== undefined) child(child(udm, 'principal'), 'location').countryOrRegion = v;
+    r.region = text(srcAwsRegion) ?? text(srcRegion);
 
     // mappings/aws_kms.yaml:82 region_name: principal.location.name
-    v = text(srcAwsRegion) ?? text(srcRegion);
-    if (v !== undefined) child(child(udm, 'principal'), 'location').name = v;
+    r.region_name = text(srcAwsRegion) ?? text(srcRegion);
 
     // mappings/aws_kms.yaml:87 session_issuer_id (spec row 12): principal.user.userid
-    v =
-      text(data?.detail?.userIdentity?.sessionContext?.sessionIssuer?.principalId) ??
-      text(data?.detail?.userIdentity?.principalId);
-    if (v !== undefined) child(child(udm, 'principal'), 'user').userid = v;
+    r.session_issuer_id =
+      text(srcUserIdentitySessionContextSessionIssuer?.principalId) ??
+      text(srcUserIdentity?.principalId);
 
     // mappings/aws_kms.yaml:96 session_issuer_name (spec row 13): principal.user.user_display_name
-    v =
-      text(data?.detail?.userIdentity?.sessionContext?.sessionIssuer?.userName) ??
-      text(data?.detail?.userIdentity?.userName);
-    if (v !== undefined) child(child(udm, 'principal'), 'user').userDisplayName = v;
+    r.session_issuer_name =
+      text(srcUserIdentitySessionContextSessionIssuer?.userName) ?? text(srcUserIdentity?.userName);
 
     // mappings/aws_kms.yaml:103 identity_type (spec row 14): principal.user.attribute.roles.name
-    v = text(data?.detail?.userIdentity?.type);
-    if (v !== undefined)
-      first(child(child(child(udm, 'principal'), 'user'), 'attribute'), 'roles').name = v;
+    r.identity_type = text(srcUserIdentity?.type);
 
     // mappings/aws_kms.yaml:108 mfa_authenticated (spec row 10, 11): principal.user.attribute.labels
-    v = text(data?.detail?.userIdentity?.sessionContext?.attributes?.mfaAuthenticated);
-    if (v !== undefined)
-      list(child(child(child(udm, 'principal'), 'user'), 'attribute'), 'labels').push({
-        key: 'mfaAuthenticated',
-        value: v,
-      });
+    r.mfa_authenticated = text(srcUserIdentitySessionContext?.attributes?.mfaAuthenticated);
 
     // mappings/aws_kms.yaml:114 caller_arn: principal.user.product_object_id
-    v = text(data?.detail?.userIdentity?.arn);
-    if (v !== undefined) child(child(udm, 'principal'), 'user').productObjectId = v;
+    r.caller_arn = text(srcUserIdentity?.arn);
 
     // mappings/aws_kms.yaml:118 caller_account: principal.user.group_identifiers
-    v = text(data?.detail?.userIdentity?.accountId);
-    if (v !== undefined) list(child(child(udm, 'principal'), 'user'), 'groupIdentifiers').push(v);
+    r.caller_account = text(srcUserIdentity?.accountId);
 
     // mappings/aws_kms.yaml:122 invoked_by: principal.application
-    v = text(data?.detail?.userIdentity?.invokedBy);
-    if (v !== undefined) child(udm, 'principal').application = v;
+    r.invoked_by = text(srcUserIdentity?.invokedBy);
 
     // mappings/aws_kms.yaml:127 source_ip: principal.ip
-    v = isIp(text(srcSourceIPAddress)) ? text(srcSourceIPAddress) : undefined;
-    if (v !== undefined) list(child(udm, 'principal'), 'ip').push(v);
+    r.source_ip = isIp(text(srcSourceIPAddress)) ? text(srcSourceIPAddress) : undefined;
 
     // mappings/aws_kms.yaml:133 source_service: additional.fields
-    v = !isIp(text(srcSourceIPAddress)) ? text(srcSourceIPAddress) : undefined;
-    if (v !== undefined) put(child(udm, 'additional'), 'sourceIPAddress', v);
+    r.source_service = !isIp(text(srcSourceIPAddress)) ? text(srcSourceIPAddress) : undefined;
 
     // mappings/aws_kms.yaml:139 user_agent: network.http.user_agent
-    v = text(data?.detail?.userAgent);
-    if (v !== undefined) child(child(udm, 'network'), 'http').userAgent = v;
+    r.user_agent = text(srcDetail?.userAgent);
 
     // mappings/aws_kms.yaml:143 access_key: additional.fields
-    v = text(data?.detail?.userIdentity?.accessKeyId);
-    if (v !== undefined) put(child(udm, 'additional'), 'accessKeyId', v);
+    r.access_key = text(srcUserIdentity?.accessKeyId);
 
     // mappings/aws_kms.yaml:149 key_arn (spec row 8): target.resource.id
-    v =
+    r.key_arn =
       text(srcResources0ARN) ??
       text(srcResources0Arn) ??
-      text(srcResources0) ??
+      text(srcResources02) ??
       text(srcResponseElementsKeyMetadataArn);
-    if (v !== undefined) child(child(udm, 'target'), 'resource').id = v;
 
     // mappings/aws_kms.yaml:162 key_type (spec row 9): target.resource.resource_subtype
-    v = text(at(data?.detail?.resources, 0)?.type);
-    if (v !== undefined) child(child(udm, 'target'), 'resource').resourceSubtype = v;
+    r.key_type = text(srcResources0?.type);
 
     // mappings/aws_kms.yaml:167 key_name: target.resource.name
-    v =
+    r.key_name =
       text(srcResources0ARN) ??
       text(srcResources0Arn) ??
-      text(srcResources0) ??
+      text(srcResources02) ??
       text(srcResponseElementsKeyMetadataArn);
-    if (v !== undefined) child(child(udm, 'target'), 'resource').name = v;
 
     // mappings/aws_kms.yaml:175 key_id: target.resource.product_object_id
-    v =
+    r.key_id =
       after(text(srcResources0ARN), ':key/') ??
       after(text(srcResources0Arn), ':key/') ??
-      after(text(srcResources0), ':key/') ??
+      after(text(srcResources02), ':key/') ??
       after(text(srcResponseElementsKeyMetadataArn), ':key/');
-    if (v !== undefined) child(child(udm, 'target'), 'resource').productObjectId = v;
 
     // mappings/aws_kms.yaml:184 resources: about
-    for (const item1 of each(data?.detail?.resources)) {
+    r.resources = [];
+    for (const item1 of each(srcResources)) {
       const element1 = {};
 
       // mappings/aws_kms.yaml:188 resource_arn: resource.id
@@ -182,168 +164,464 @@ module.exports = function createAwsKmsMapper(rt) {
       v = text(item1?.type);
       if (v !== undefined) child(element1, 'resource').resourceSubtype = v;
 
-      if (hasAny(element1)) list(udm, 'about').push(element1);
+      if (hasAny(element1)) r.resources.push(element1);
     }
 
     // mappings/aws_kms.yaml:196 event_category (spec row 2): security_result.category_details
-    v = text(data?.detail?.eventCategory);
-    if (v !== undefined) list(first(udm, 'securityResult'), 'categoryDetails').push(v);
+    r.event_category = text(srcDetail?.eventCategory);
 
     // mappings/aws_kms.yaml:201 encryption_algorithm (spec row 6, 7): security_result.detection_fields
-    v = text(data?.detail?.requestParameters?.encryptionAlgorithm);
-    if (v !== undefined)
-      list(first(udm, 'securityResult'), 'detectionFields').push({
-        key: 'encryptionAlgorithm',
-        value: v,
-      });
+    r.encryption_algorithm = text(srcRequestParameters?.encryptionAlgorithm);
 
     // mappings/aws_kms.yaml:207 allowed: security_result.action
-    if (text(srcErrorCode) === undefined && allowedValues.has(text(srcEventType)))
-      list(first(udm, 'securityResult'), 'action').push('ALLOW');
+    r.allowed =
+      text(srcErrorCode) === undefined && allowedValues.has(text(srcEventType))
+        ? 'ALLOW'
+        : undefined;
 
     // mappings/aws_kms.yaml:216 blocked: security_result.action
-    if (text(srcErrorCode) !== undefined)
-      list(first(udm, 'securityResult'), 'action').push('BLOCK');
+    r.blocked = text(srcErrorCode) !== undefined ? 'BLOCK' : undefined;
 
     // mappings/aws_kms.yaml:221 error_code: security_result.summary
-    v = text(srcErrorCode);
-    if (v !== undefined) first(udm, 'securityResult').summary = v;
+    r.error_code = text(srcErrorCode);
 
     // mappings/aws_kms.yaml:225 error_message: security_result.description
-    v = text(data?.detail?.errorMessage);
-    if (v !== undefined) first(udm, 'securityResult').description = v;
+    r.error_message = text(srcDetail?.errorMessage);
 
     // mappings/aws_kms.yaml:230 request_id (spec row 4, 5): additional.fields
-    v = text(data?.detail?.requestID);
-    if (v !== undefined) put(child(udm, 'additional'), 'requestID', v);
+    r.request_id = text(srcDetail?.requestID);
 
     // mappings/aws_kms.yaml:236 event_id: additional.fields
-    v = text(srcEventID);
-    if (v !== undefined) put(child(udm, 'additional'), 'eventID', v);
+    r.event_id = text(srcEventID);
 
     // mappings/aws_kms.yaml:241 cloudtrail_event_type: additional.fields
-    v = text(srcEventType);
-    if (v !== undefined) put(child(udm, 'additional'), 'eventType', v);
+    r.cloudtrail_event_type = text(srcEventType);
 
     // mappings/aws_kms.yaml:246 recipient_account: additional.fields
-    v = text(data?.detail?.recipientAccountId) ?? text(data?.account);
-    if (v !== undefined) put(child(udm, 'additional'), 'recipientAccountId', v);
+    r.recipient_account = text(srcDetail?.recipientAccountId) ?? text(data?.account);
 
     // mappings/aws_kms.yaml:251 error_code_field: additional.fields
-    v = text(srcErrorCode);
-    if (v !== undefined) put(child(udm, 'additional'), 'errorCode', v);
+    r.error_code_field = text(srcErrorCode);
 
     // mappings/aws_kms.yaml:256 key_id_requested: additional.fields
-    v = text(data?.detail?.requestParameters?.keyId);
-    if (v !== undefined) put(child(udm, 'additional'), 'keyId', v);
+    r.key_id_requested = text(srcRequestParameters?.keyId);
 
     // mappings/aws_kms.yaml:262 alias_name: additional.fields
-    v = text(data?.detail?.requestParameters?.aliasName);
-    if (v !== undefined) put(child(udm, 'additional'), 'aliasName', v);
+    r.alias_name = text(srcRequestParameters?.aliasName);
 
     // mappings/aws_kms.yaml:267 pending_window: additional.fields
-    v = text(data?.detail?.requestParameters?.pendingWindowInDays);
-    if (v !== undefined) put(child(udm, 'additional'), 'pendingWindowInDays', v);
+    r.pending_window = text(srcRequestParameters?.pendingWindowInDays);
 
     // mappings/aws_kms.yaml:272 key_policy: additional.fields
-    v = text(data?.detail?.requestParameters?.policy);
-    if (v !== undefined) put(child(udm, 'additional'), 'policy', v);
+    r.key_policy = text(srcRequestParameters?.policy);
 
     // mappings/aws_kms.yaml:278 bypass_lockout_check: additional.fields
-    v = text(data?.detail?.requestParameters?.bypassPolicyLockoutSafetyCheck);
-    if (v !== undefined) put(child(udm, 'additional'), 'bypassPolicyLockoutSafetyCheck', v);
+    r.bypass_lockout_check = text(srcRequestParameters?.bypassPolicyLockoutSafetyCheck);
 
     // mappings/aws_kms.yaml:283 key_origin: additional.fields
-    v = text(data?.detail?.requestParameters?.origin);
-    if (v !== undefined) put(child(udm, 'additional'), 'origin', v);
+    r.key_origin = text(srcRequestParameters?.origin);
 
     // mappings/aws_kms.yaml:288 key_spec: additional.fields
-    v =
-      text(data?.detail?.requestParameters?.keySpec) ??
-      text(data?.detail?.requestParameters?.customerMasterKeySpec);
-    if (v !== undefined) put(child(udm, 'additional'), 'keySpec', v);
+    r.key_spec =
+      text(srcRequestParameters?.keySpec) ?? text(srcRequestParameters?.customerMasterKeySpec);
 
     // mappings/aws_kms.yaml:293 key_usage: additional.fields
-    v = text(data?.detail?.requestParameters?.keyUsage);
-    if (v !== undefined) put(child(udm, 'additional'), 'keyUsage', v);
+    r.key_usage = text(srcRequestParameters?.keyUsage);
 
     // mappings/aws_kms.yaml:298 grantee: additional.fields
-    v = text(data?.detail?.requestParameters?.granteePrincipal);
-    if (v !== undefined) put(child(udm, 'additional'), 'granteePrincipal', v);
+    r.grantee = text(srcRequestParameters?.granteePrincipal);
 
     // mappings/aws_kms.yaml:303 grant_operations: additional.fields
-    v = text(data?.detail?.requestParameters?.operations);
-    if (v !== undefined) put(child(udm, 'additional'), 'operations', v);
+    r.grant_operations = text(srcRequestParameters?.operations);
 
     // mappings/aws_kms.yaml:308 encryption_context: additional.fields
-    v = text(data?.detail?.requestParameters?.encryptionContext);
-    if (v !== undefined) put(child(udm, 'additional'), 'encryptionContext', v);
+    r.encryption_context = text(srcRequestParameters?.encryptionContext);
 
     // mappings/aws_kms.yaml:313 target_key: additional.fields
-    v = text(data?.detail?.requestParameters?.targetKeyId);
-    if (v !== undefined) put(child(udm, 'additional'), 'targetKeyId', v);
+    r.target_key = text(srcRequestParameters?.targetKeyId);
 
     // mappings/aws_kms.yaml:319 destination_key: additional.fields
-    v = text(data?.detail?.requestParameters?.destinationKeyId);
-    if (v !== undefined) put(child(udm, 'additional'), 'destinationKeyId', v);
+    r.destination_key = text(srcRequestParameters?.destinationKeyId);
 
     // mappings/aws_kms.yaml:325 retiring_principal: additional.fields
-    v = text(data?.detail?.requestParameters?.retiringPrincipal);
-    if (v !== undefined) put(child(udm, 'additional'), 'retiringPrincipal', v);
+    r.retiring_principal = text(srcRequestParameters?.retiringPrincipal);
 
     // mappings/aws_kms.yaml:330 grant_id: additional.fields
-    v =
-      text(data?.detail?.responseElements?.grantId) ??
-      text(data?.detail?.requestParameters?.grantId);
-    if (v !== undefined) put(child(udm, 'additional'), 'grantId', v);
+    r.grant_id = text(srcResponseElements?.grantId) ?? text(srcRequestParameters?.grantId);
 
     // mappings/aws_kms.yaml:335 custom_key_store: additional.fields
-    v =
-      text(data?.detail?.requestParameters?.customKeyStoreId) ??
-      text(data?.detail?.responseElements?.keyMetadata?.customKeyStoreId) ??
-      text(data?.detail?.additionalEventData?.customKeyStoreId);
-    if (v !== undefined) put(child(udm, 'additional'), 'customKeyStoreId', v);
+    r.custom_key_store =
+      text(srcRequestParameters?.customKeyStoreId) ??
+      text(srcResponseElementsKeyMetadata?.customKeyStoreId) ??
+      text(srcDetail?.additionalEventData?.customKeyStoreId);
 
     // mappings/aws_kms.yaml:343 multi_region: additional.fields
-    v =
-      text(data?.detail?.requestParameters?.multiRegion) ??
-      text(data?.detail?.responseElements?.keyMetadata?.multiRegion);
-    if (v !== undefined) put(child(udm, 'additional'), 'multiRegion', v);
+    r.multi_region =
+      text(srcRequestParameters?.multiRegion) ?? text(srcResponseElementsKeyMetadata?.multiRegion);
 
     // mappings/aws_kms.yaml:348 replica_region: additional.fields
-    v =
-      text(data?.detail?.requestParameters?.replicaRegion) ??
-      text(data?.detail?.requestParameters?.primaryRegion);
-    if (v !== undefined) put(child(udm, 'additional'), 'replicaRegion', v);
+    r.replica_region =
+      text(srcRequestParameters?.replicaRegion) ?? text(srcRequestParameters?.primaryRegion);
 
     // mappings/aws_kms.yaml:353 key_state: additional.fields
-    v =
-      text(data?.detail?.responseElements?.keyState) ??
-      text(data?.detail?.responseElements?.keyMetadata?.keyState);
-    if (v !== undefined) put(child(udm, 'additional'), 'keyState', v);
+    r.key_state =
+      text(srcResponseElements?.keyState) ?? text(srcResponseElementsKeyMetadata?.keyState);
 
     // mappings/aws_kms.yaml:359 deletion_date: additional.fields
-    v = text(data?.detail?.responseElements?.deletionDate);
-    if (v !== undefined) put(child(udm, 'additional'), 'deletionDate', v);
+    r.deletion_date = text(srcResponseElements?.deletionDate);
 
     // mappings/aws_kms.yaml:364 key_material_expiry: additional.fields
-    v = text(data?.detail?.requestParameters?.expirationModel);
-    if (v !== undefined) put(child(udm, 'additional'), 'expirationModel', v);
+    r.key_material_expiry = text(srcRequestParameters?.expirationModel);
 
     // mappings/aws_kms.yaml:370 key_material_valid_to: additional.fields
-    v = text(data?.detail?.requestParameters?.validTo);
-    if (v !== undefined) put(child(udm, 'additional'), 'validTo', v);
+    r.key_material_valid_to = text(srcRequestParameters?.validTo);
 
     // mappings/aws_kms.yaml:375 vpc_endpoint: additional.fields
-    v = text(data?.detail?.vpcEndpointId);
-    if (v !== undefined) put(child(udm, 'additional'), 'vpcEndpointId', v);
+    r.vpc_endpoint = text(srcDetail?.vpcEndpointId);
 
     // mappings/aws_kms.yaml:380 read_only: additional.fields
-    v = text(data?.detail?.readOnly);
-    if (v !== undefined) put(child(udm, 'additional'), 'readOnly', v);
+    r.read_only = text(srcDetail?.readOnly);
+
+    return r;
+  }
+
+  // The UDM event made of the row values, as an object.
+  function buildAwsKms(r) {
+    let v;
+    // metadata
+    const metadata = {};
+    if (r.log_id !== undefined) metadata.productLogId = r.log_id;
+    if (r.event_time !== undefined) metadata.eventTimestamp = r.event_time;
+    if (r.event_name !== undefined) metadata.productEventType = r.event_name;
+    if (r.event_type !== undefined) metadata.eventType = r.event_type;
+    if (r.log_type !== undefined) metadata.logType = r.log_type;
+    if (r.product_name !== undefined) metadata.productName = r.product_name;
+    if (r.vendor_name !== undefined) metadata.vendorName = r.vendor_name;
+
+    // principal.asset.attribute.cloud
+    const principalAssetAttributeCloud = {};
+    if (r.cloud_environment !== undefined)
+      principalAssetAttributeCloud.environment = r.cloud_environment;
+
+    // principal.asset.attribute
+    const principalAssetAttribute = {};
+    if (hasAny(principalAssetAttributeCloud))
+      principalAssetAttribute.cloud = principalAssetAttributeCloud;
+
+    // principal.asset
+    const principalAsset = {};
+    if (hasAny(principalAssetAttribute)) principalAsset.attribute = principalAssetAttribute;
+
+    // principal.location
+    const principalLocation = {};
+    if (r.region !== undefined) principalLocation.countryOrRegion = r.region;
+    if (r.region_name !== undefined) principalLocation.name = r.region_name;
+
+    // principal.user.attribute.roles
+    const principalUserAttributeRoles = {};
+    if (r.identity_type !== undefined) principalUserAttributeRoles.name = r.identity_type;
+
+    // principal.user.attribute
+    const principalUserAttribute = {};
+    if (hasAny(principalUserAttributeRoles))
+      principalUserAttribute.roles = [principalUserAttributeRoles];
+    if (r.mfa_authenticated !== undefined)
+      principalUserAttribute.labels = [{ key: 'mfaAuthenticated', value: r.mfa_authenticated }];
+
+    // principal.user
+    const principalUser = {};
+    if (r.session_issuer_id !== undefined) principalUser.userid = r.session_issuer_id;
+    if (r.session_issuer_name !== undefined) principalUser.userDisplayName = r.session_issuer_name;
+    if (hasAny(principalUserAttribute)) principalUser.attribute = principalUserAttribute;
+    if (r.caller_arn !== undefined) principalUser.productObjectId = r.caller_arn;
+    if (r.caller_account !== undefined) principalUser.groupIdentifiers = [r.caller_account];
+
+    // principal
+    const principal = {};
+    if (hasAny(principalAsset)) principal.asset = principalAsset;
+    if (hasAny(principalLocation)) principal.location = principalLocation;
+    if (hasAny(principalUser)) principal.user = principalUser;
+    if (r.invoked_by !== undefined) principal.application = r.invoked_by;
+    if (r.source_ip !== undefined) principal.ip = [r.source_ip];
+
+    // network.http
+    const networkHttp = {};
+    if (r.user_agent !== undefined) networkHttp.userAgent = r.user_agent;
+
+    // network
+    const network = {};
+    if (hasAny(networkHttp)) network.http = networkHttp;
+
+    // target.resource
+    const targetResource = {};
+    if (r.key_arn !== undefined) targetResource.id = r.key_arn;
+    if (r.key_type !== undefined) targetResource.resourceSubtype = r.key_type;
+    if (r.key_name !== undefined) targetResource.name = r.key_name;
+    if (r.key_id !== undefined) targetResource.productObjectId = r.key_id;
+
+    // target
+    const target = {};
+    if (hasAny(targetResource)) target.resource = targetResource;
+
+    // securityResult
+    const securityResult = {};
+    if (r.event_category !== undefined) securityResult.categoryDetails = [r.event_category];
+    if (r.encryption_algorithm !== undefined)
+      securityResult.detectionFields = [
+        { key: 'encryptionAlgorithm', value: r.encryption_algorithm },
+      ];
+    v = [];
+    if (r.allowed !== undefined) v.push(r.allowed);
+    if (r.blocked !== undefined) v.push(r.blocked);
+    if (v.length) securityResult.action = v;
+    if (r.error_code !== undefined) securityResult.summary = r.error_code;
+    if (r.error_message !== undefined) securityResult.description = r.error_message;
+
+    const udm = {};
+    if (hasAny(metadata)) udm.metadata = metadata;
+    if (hasAny(principal)) udm.principal = principal;
+    const additional = {};
+    if (r.source_service !== undefined) put(additional, 'sourceIPAddress', r.source_service);
+    if (r.access_key !== undefined) put(additional, 'accessKeyId', r.access_key);
+    if (r.request_id !== undefined) put(additional, 'requestID', r.request_id);
+    if (r.event_id !== undefined) put(additional, 'eventID', r.event_id);
+    if (r.cloudtrail_event_type !== undefined)
+      put(additional, 'eventType', r.cloudtrail_event_type);
+    if (r.recipient_account !== undefined)
+      put(additional, 'recipientAccountId', r.recipient_account);
+    if (r.error_code_field !== undefined) put(additional, 'errorCode', r.error_code_field);
+    if (r.key_id_requested !== undefined) put(additional, 'keyId', r.key_id_requested);
+    if (r.alias_name !== undefined) put(additional, 'aliasName', r.alias_name);
+    if (r.pending_window !== undefined) put(additional, 'pendingWindowInDays', r.pending_window);
+    if (r.key_policy !== undefined) put(additional, 'policy', r.key_policy);
+    if (r.bypass_lockout_check !== undefined)
+      put(additional, 'bypassPolicyLockoutSafetyCheck', r.bypass_lockout_check);
+    if (r.key_origin !== undefined) put(additional, 'origin', r.key_origin);
+    if (r.key_spec !== undefined) put(additional, 'keySpec', r.key_spec);
+    if (r.key_usage !== undefined) put(additional, 'keyUsage', r.key_usage);
+    if (r.grantee !== undefined) put(additional, 'granteePrincipal', r.grantee);
+    if (r.grant_operations !== undefined) put(additional, 'operations', r.grant_operations);
+    if (r.encryption_context !== undefined)
+      put(additional, 'encryptionContext', r.encryption_context);
+    if (r.target_key !== undefined) put(additional, 'targetKeyId', r.target_key);
+    if (r.destination_key !== undefined) put(additional, 'destinationKeyId', r.destination_key);
+    if (r.retiring_principal !== undefined)
+      put(additional, 'retiringPrincipal', r.retiring_principal);
+    if (r.grant_id !== undefined) put(additional, 'grantId', r.grant_id);
+    if (r.custom_key_store !== undefined) put(additional, 'customKeyStoreId', r.custom_key_store);
+    if (r.multi_region !== undefined) put(additional, 'multiRegion', r.multi_region);
+    if (r.replica_region !== undefined) put(additional, 'replicaRegion', r.replica_region);
+    if (r.key_state !== undefined) put(additional, 'keyState', r.key_state);
+    if (r.deletion_date !== undefined) put(additional, 'deletionDate', r.deletion_date);
+    if (r.key_material_expiry !== undefined)
+      put(additional, 'expirationModel', r.key_material_expiry);
+    if (r.key_material_valid_to !== undefined) put(additional, 'validTo', r.key_material_valid_to);
+    if (r.vpc_endpoint !== undefined) put(additional, 'vpcEndpointId', r.vpc_endpoint);
+    if (r.read_only !== undefined) put(additional, 'readOnly', r.read_only);
+    if (hasAny(additional)) udm.additional = additional;
+    if (hasAny(network)) udm.network = network;
+    if (hasAny(target)) udm.target = target;
+    v = r.resources;
+    if (v.length) udm.about = v;
+    if (hasAny(securityResult)) udm.securityResult = [securityResult];
 
     return udm;
   }
 
-  return { logType: 'AWS_KMS', accept: acceptAwsKms, map: mapAwsKms };
+  // The same event as JSON text, appended piece by piece.
+  function writeAwsKms(r) {
+    let v;
+    // metadata
+    let metadata = '';
+    if (r.log_id !== undefined) metadata += '"productLogId":' + jsonString(r.log_id);
+    if (r.event_time !== undefined)
+      metadata += (metadata && ',') + '"eventTimestamp":' + jsonString(r.event_time);
+    if (r.event_name !== undefined)
+      metadata += (metadata && ',') + '"productEventType":' + jsonString(r.event_name);
+    metadata += (metadata && ',') + '"eventType":' + jsonString(r.event_type);
+    metadata += ',"logType":"AWS_KMS"';
+    metadata += ',"productName":"AWS Key Management Service"';
+    metadata += ',"vendorName":"AMAZON"';
+
+    // principal.location
+    let principalLocation = '';
+    if (r.region !== undefined) principalLocation += '"countryOrRegion":' + jsonString(r.region);
+    if (r.region_name !== undefined)
+      principalLocation += (principalLocation && ',') + '"name":' + jsonString(r.region_name);
+
+    // principal.user.attribute.roles
+    let principalUserAttributeRoles = '';
+    if (r.identity_type !== undefined)
+      principalUserAttributeRoles += '"name":' + jsonString(r.identity_type);
+
+    // principal.user.attribute
+    let principalUserAttribute = '';
+    if (principalUserAttributeRoles !== '')
+      principalUserAttribute += '"roles":[{' + principalUserAttributeRoles + '}]';
+    if (r.mfa_authenticated !== undefined)
+      principalUserAttribute +=
+        (principalUserAttribute && ',') +
+        '"labels":[{"key":"mfaAuthenticated","value":' +
+        jsonString(r.mfa_authenticated) +
+        '}]';
+
+    // principal.user
+    let principalUser = '';
+    if (r.session_issuer_id !== undefined)
+      principalUser += '"userid":' + jsonString(r.session_issuer_id);
+    if (r.session_issuer_name !== undefined)
+      principalUser +=
+        (principalUser && ',') + '"userDisplayName":' + jsonString(r.session_issuer_name);
+    if (principalUserAttribute !== '')
+      principalUser += (principalUser && ',') + '"attribute":{' + principalUserAttribute + '}';
+    if (r.caller_arn !== undefined)
+      principalUser += (principalUser && ',') + '"productObjectId":' + jsonString(r.caller_arn);
+    if (r.caller_account !== undefined)
+      principalUser +=
+        (principalUser && ',') + '"groupIdentifiers":[' + jsonString(r.caller_account) + ']';
+
+    // principal
+    let principal = '';
+    principal += '"asset":{"attribute":{"cloud":{"environment":"AMAZON_WEB_SERVICES"}}}';
+    if (principalLocation !== '') principal += ',"location":{' + principalLocation + '}';
+    if (principalUser !== '') principal += ',"user":{' + principalUser + '}';
+    if (r.invoked_by !== undefined) principal += ',"application":' + jsonString(r.invoked_by);
+    if (r.source_ip !== undefined) principal += ',"ip":[' + jsonString(r.source_ip) + ']';
+
+    // network.http
+    let networkHttp = '';
+    if (r.user_agent !== undefined) networkHttp += '"userAgent":' + jsonString(r.user_agent);
+
+    // network
+    let network = '';
+    if (networkHttp !== '') network += '"http":{' + networkHttp + '}';
+
+    // target.resource
+    let targetResource = '';
+    if (r.key_arn !== undefined) targetResource += '"id":' + jsonString(r.key_arn);
+    if (r.key_type !== undefined)
+      targetResource += (targetResource && ',') + '"resourceSubtype":' + jsonString(r.key_type);
+    if (r.key_name !== undefined)
+      targetResource += (targetResource && ',') + '"name":' + jsonString(r.key_name);
+    if (r.key_id !== undefined)
+      targetResource += (targetResource && ',') + '"productObjectId":' + jsonString(r.key_id);
+
+    // target
+    let target = '';
+    if (targetResource !== '') target += '"resource":{' + targetResource + '}';
+
+    // securityResult
+    let securityResult = '';
+    if (r.event_category !== undefined)
+      securityResult += '"categoryDetails":[' + jsonString(r.event_category) + ']';
+    if (r.encryption_algorithm !== undefined)
+      securityResult +=
+        (securityResult && ',') +
+        '"detectionFields":[{"key":"encryptionAlgorithm","value":' +
+        jsonString(r.encryption_algorithm) +
+        '}]';
+    let securityResultAction = '';
+    if (r.allowed !== undefined)
+      securityResultAction += (securityResultAction && ',') + jsonString(r.allowed);
+    if (r.blocked !== undefined)
+      securityResultAction += (securityResultAction && ',') + jsonString(r.blocked);
+    if (securityResultAction !== '')
+      securityResult += (securityResult && ',') + '"action":[' + securityResultAction + ']';
+    if (r.error_code !== undefined)
+      securityResult += (securityResult && ',') + '"summary":' + jsonString(r.error_code);
+    if (r.error_message !== undefined)
+      securityResult += (securityResult && ',') + '"description":' + jsonString(r.error_message);
+
+    let udm = '';
+    udm += '"metadata":{' + metadata + '}';
+    udm += ',"principal":{' + principal + '}';
+    let additional = '';
+    if (r.source_service !== undefined)
+      additional += (additional && ',') + '"sourceIPAddress":' + jsonString(r.source_service);
+    if (r.access_key !== undefined)
+      additional += (additional && ',') + '"accessKeyId":' + jsonString(r.access_key);
+    if (r.request_id !== undefined)
+      additional += (additional && ',') + '"requestID":' + jsonString(r.request_id);
+    if (r.event_id !== undefined)
+      additional += (additional && ',') + '"eventID":' + jsonString(r.event_id);
+    if (r.cloudtrail_event_type !== undefined)
+      additional += (additional && ',') + '"eventType":' + jsonString(r.cloudtrail_event_type);
+    if (r.recipient_account !== undefined)
+      additional += (additional && ',') + '"recipientAccountId":' + jsonString(r.recipient_account);
+    if (r.error_code_field !== undefined)
+      additional += (additional && ',') + '"errorCode":' + jsonString(r.error_code_field);
+    if (r.key_id_requested !== undefined)
+      additional += (additional && ',') + '"keyId":' + jsonString(r.key_id_requested);
+    if (r.alias_name !== undefined)
+      additional += (additional && ',') + '"aliasName":' + jsonString(r.alias_name);
+    if (r.pending_window !== undefined)
+      additional += (additional && ',') + '"pendingWindowInDays":' + jsonString(r.pending_window);
+    if (r.key_policy !== undefined)
+      additional += (additional && ',') + '"policy":' + jsonString(r.key_policy);
+    if (r.bypass_lockout_check !== undefined)
+      additional +=
+        (additional && ',') +
+        '"bypassPolicyLockoutSafetyCheck":' +
+        jsonString(r.bypass_lockout_check);
+    if (r.key_origin !== undefined)
+      additional += (additional && ',') + '"origin":' + jsonString(r.key_origin);
+    if (r.key_spec !== undefined)
+      additional += (additional && ',') + '"keySpec":' + jsonString(r.key_spec);
+    if (r.key_usage !== undefined)
+      additional += (additional && ',') + '"keyUsage":' + jsonString(r.key_usage);
+    if (r.grantee !== undefined)
+      additional += (additional && ',') + '"granteePrincipal":' + jsonString(r.grantee);
+    if (r.grant_operations !== undefined)
+      additional += (additional && ',') + '"operations":' + jsonString(r.grant_operations);
+    if (r.encryption_context !== undefined)
+      additional += (additional && ',') + '"encryptionContext":' + jsonString(r.encryption_context);
+    if (r.target_key !== undefined)
+      additional += (additional && ',') + '"targetKeyId":' + jsonString(r.target_key);
+    if (r.destination_key !== undefined)
+      additional += (additional && ',') + '"destinationKeyId":' + jsonString(r.destination_key);
+    if (r.retiring_principal !== undefined)
+      additional += (additional && ',') + '"retiringPrincipal":' + jsonString(r.retiring_principal);
+    if (r.grant_id !== undefined)
+      additional += (additional && ',') + '"grantId":' + jsonString(r.grant_id);
+    if (r.custom_key_store !== undefined)
+      additional += (additional && ',') + '"customKeyStoreId":' + jsonString(r.custom_key_store);
+    if (r.multi_region !== undefined)
+      additional += (additional && ',') + '"multiRegion":' + jsonString(r.multi_region);
+    if (r.replica_region !== undefined)
+      additional += (additional && ',') + '"replicaRegion":' + jsonString(r.replica_region);
+    if (r.key_state !== undefined)
+      additional += (additional && ',') + '"keyState":' + jsonString(r.key_state);
+    if (r.deletion_date !== undefined)
+      additional += (additional && ',') + '"deletionDate":' + jsonString(r.deletion_date);
+    if (r.key_material_expiry !== undefined)
+      additional += (additional && ',') + '"expirationModel":' + jsonString(r.key_material_expiry);
+    if (r.key_material_valid_to !== undefined)
+      additional += (additional && ',') + '"validTo":' + jsonString(r.key_material_valid_to);
+    if (r.vpc_endpoint !== undefined)
+      additional += (additional && ',') + '"vpcEndpointId":' + jsonString(r.vpc_endpoint);
+    if (r.read_only !== undefined)
+      additional += (additional && ',') + '"readOnly":' + jsonString(r.read_only);
+    if (additional !== '') udm += ',"additional":{' + additional + '}';
+    if (network !== '') udm += ',"network":{' + network + '}';
+    if (target !== '') udm += ',"target":{' + target + '}';
+    v = r.resources;
+    if (v.length) udm += ',"about":' + JSON.stringify(v);
+    if (securityResult !== '') udm += ',"securityResult":[{' + securityResult + '}]';
+
+    return '{' + udm + '}';
+  }
+
+  // AWS_KMS: AWS Key Management Service via CloudTrail.
+  // Failures of required rows go to `issues`; the record is then rejected.
+  function mapAwsKms(data, issues) {
+    return buildAwsKms(rowValuesAwsKms(data, issues));
+  }
+
+  // The same event as JSON text, written without building it first.
+  function mapAwsKmsToJson(data, issues) {
+    return writeAwsKms(rowValuesAwsKms(data, issues));
+  }
+
+  const logType = 'AWS_KMS';
+  return { logType, accept: acceptAwsKms, map: mapAwsKms, mapToJson: mapAwsKmsToJson };
 };

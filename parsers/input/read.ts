@@ -119,7 +119,8 @@ export async function* readInputs(
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   // process.stdin is only touched when `-` is read: creating it has side effects.
   const stdin = () => options.stdin ?? process.stdin;
-  for await (const source of findSources(paths, stdin, options.skip)) {
+  const walk = { skip: options.skip, order: options.order };
+  for await (const source of findSources(paths, stdin, walk)) {
     if ('error' in source) {
       const reason = `cannot read: ${source.error}`;
       yield { kind: 'reject', origin: { file: source.file, index: 0 }, reason, raw: '' };

@@ -48,4 +48,9 @@ export interface ReadOptions {
   stdin?: NodeJS.ReadableStream;
   /** Identities (`dev:ino`, see walk.fileId) of files a directory walk must pass over. */
   skip?: ReadonlySet<string>;
+  /**
+   * How a directory's files are ordered: by path (the default), or by CloudTrail delivery time
+   * (`time`), which brings the files of all regions and accounts into one time order.
+   */
+  order?: 'path' | 'time';
 }

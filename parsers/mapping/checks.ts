@@ -5,6 +5,7 @@
  */
 
 import { diagnostic, type Diagnostic } from '../diagnostics';
+import { LayoutError, layoutRows } from './layout';
 import type { Condition } from './model';
 import type { Plan, PlannedRow } from './resolve';
 import { allRows, rowSources } from './rows';
@@ -16,7 +17,21 @@ export function checkPlan(plan: Plan): Diagnostic[] {
     ...reportConflicts(plan.rows),
     ...reportBadOverrides(plan.rows),
     ...reportImpossibleConditions(plan.rows),
+    ...reportLayoutConflicts(plan),
   ];
+}
+
+/** A repeated message filled both as for_each elements and through its first element. */
+function reportLayoutConflicts(plan: Plan): Diagnostic[] {
+  try {
+    layoutRows(plan.rows);
+    return [];
+  } catch (error) {
+    if (!(error instanceof LayoutError) || !error.row) throw error;
+    const { row } = error;
+    const at = row.keyLoc.target ?? row.loc;
+    return [diagnostic('mapping_target_conflict', at, error.message, row.id)];
+  }
 }
 
 /** What a row writes, as a key: rows with the same key write the same single value. */

@@ -12,79 +12,35 @@
 import type { Condition, Mapping, SourcePath, Transform } from './model';
 import type { Plan, PlannedRow, Target } from './resolve';
 import { requiredMessage, rowSources } from './rows';
-import { parseSourcePath } from './source-path';
+import { comment, Emitter, IDENTIFIER, property, quote } from './emit';
+import { layoutRows } from './layout';
+import { emitBuild, emitWrite } from './place';
+import { parseSourcePath, type PathStep } from './source-path';
+
+export { comment, quote } from './emit';
 
 export const GENERATOR_VERSION = '1';
-
-/** A JavaScript literal for a YAML value: the only way YAML text becomes code. */
-export type Quotable = string | number | boolean | readonly Quotable[];
-
-export function quote(value: Quotable): string {
-  return JSON.stringify(value)
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
-}
-
-/** YAML text made safe for a `//` comment: no line terminator can end the comment early. */
-export function comment(text: string): string {
-  return '// ' + text.replace(/[\r\n\u2028\u2029]+/g, ' ');
-}
-
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /**
  * `base?.key` or `base?.["key-id"]`: a property read that cannot throw on missing data. An
  * index goes through `at`, which indexes arrays only (a string's first letter is not data).
  */
 function readPath(base: string, path: SourcePath): string {
+  return readSteps(base, parseSourcePath(path) ?? []);
+}
+
+function readSteps(base: string, steps: PathStep[]): string {
   let code = base;
-  for (const step of parseSourcePath(path) ?? []) {
+  for (const step of steps) {
     if ('index' in step) code = `at(${code}, ${step.index})`;
     else code += IDENTIFIER.test(step.key) ? `?.${step.key}` : `?.[${quote(step.key)}]`;
   }
   return code;
 }
 
-function property(base: string, name: string): string {
-  return IDENTIFIER.test(name) ? `${base}.${name}` : `${base}[${quote(name)}]`;
-}
-
-class Emitter {
-  private readonly lines: string[] = [];
-  constructor(private depth = 0) {}
-  private readonly constants: string[] = [];
-
-  line(text = ''): void {
-    this.lines.push(text === '' ? '' : '  '.repeat(this.depth) + text);
-  }
-
-  block(open: string, body: () => void, close = '}'): void {
-    this.line(open);
-    this.depth++;
-    body();
-    this.depth--;
-    this.line(close);
-  }
-
-  /**
-   * A module-level constant (a Set or Map built once). Its name is minted from the row id,
-   * which the schema limits to `[a-z][a-z0-9_]*`, plus a suffix: `eventTypeTable`.
-   */
-  hoist(rowId: string, suffix: string, initializer: string): string {
-    const base = camelCase(rowId) + suffix;
-    const taken = this.constants.filter((line) => line.startsWith(`const ${base}`)).length;
-    const name = taken ? `${base}${taken + 1}` : base;
-    this.constants.push(`const ${name} = ${initializer};`);
-    return name;
-  }
-
-  hoisted(): string[] {
-    return this.constants;
-  }
-
-  text(): string {
-    return this.lines.join('\n');
-  }
+/** A path's text from its steps: `detail.resources[0]`. */
+function stepsText(steps: PathStep[]): string {
+  return steps.map((s, i) => ('index' in s ? `[${s.index}]` : i ? `.${s.key}` : s.key)).join('');
 }
 
 /** The module's source text, headed by what generated it and from which YAML. */
@@ -106,19 +62,16 @@ export function generateMapperModule(plan: Plan): string {
     '',
     `module.exports = function create${name}Mapper(rt) {`,
     '  const { text, timestamp, after, isIp, child, list, first, put, at, each, hasAny } = rt;',
-    '  const { missing, notFor } = rt;',
+    '  const { missing, notFor, jsonString } = rt;',
     ...body.hoisted().map((line) => '  ' + line),
     '',
     body.text(),
     '',
-    `  return { logType: ${quote(mapping.logType)}, accept: accept${name}, map: map${name} };`,
+    `  const logType = ${quote(mapping.logType)};`,
+    `  return { logType, accept: accept${name}, map: map${name}, mapToJson: map${name}ToJson };`,
     '};',
     '',
   ].join('\n');
-}
-
-function camelCase(id: string): string {
-  return id.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 /** Turns `AWS_KMS` into `AwsKms` for the names of the emitted functions. */
@@ -148,32 +101,83 @@ function emitAccept(out: Emitter, mapping: Mapping): void {
 
 function emitMap(out: Emitter, plan: Plan): void {
   const { mapping } = plan;
+  const name = pascalCase(mapping.logType);
+  emitRowValues(out, plan);
+  out.line();
+  const layout = layoutRows(plan.rows);
+  emitBuild(out, name, layout);
+  out.line();
+  emitWrite(out, name, layout);
+  out.line();
   out.line(comment(`${mapping.logType}: ${mapping.title}.`));
   out.line(comment('Failures of required rows go to `issues`; the record is then rejected.'));
-  out.block(`function map${pascalCase(mapping.logType)}(data, issues) {`, () => {
-    out.line('const udm = {};');
-    out.line('let v;');
-    const shared = sharedReads(plan.rows);
-    if (shared.size) out.line(comment('Sources several rows read, read once per record.'));
-    for (const [path, name] of shared) out.line(`const ${name} = ${readPath('data', path)};`);
-    const scope = { data: 'data', udm: 'udm', depth: 0, shared };
-    for (const row of plan.rows) emitRow(out, mapping, row, scope);
-    out.line();
-    out.line('return udm;');
+  out.block(`function map${name}(data, issues) {`, () => {
+    out.line(`return build${name}(rowValues${name}(data, issues));`);
+  });
+  out.line();
+  out.line(comment('The same event as JSON text, written without building it first.'));
+  out.block(`function map${name}ToJson(data, issues) {`, () => {
+    out.line(`return write${name}(rowValues${name}(data, issues));`);
   });
 }
 
-/** Source paths read by more than one top-level row, each with the local that holds it. */
+/** Phase 1: every top-level row's value for one record, in row order, each under its row id. */
+function emitRowValues(out: Emitter, plan: Plan): void {
+  const { mapping } = plan;
+  out.line(comment("Each row's value for one record, under the row's id (undefined: none)."));
+  out.block(`function rowValues${pascalCase(mapping.logType)}(data, issues) {`, () => {
+    out.line('const r = {};');
+    out.line('let v;');
+    const shared = sharedReads(plan.rows);
+    if (shared.size) out.line(comment('What several rows read, looked up once per record.'));
+    emitSharedReads(out, shared);
+    const scope = { data: 'data', udm: 'udm', depth: 0, shared };
+    for (const row of plan.rows) emitRowValue(out, mapping, row, scope);
+    out.line();
+    out.line('return r;');
+  });
+}
+
+/**
+ * Locals for what several top-level rows read: a whole source path, or an object on the way to
+ * several (`detail.userIdentity`), so each record key is looked up once per record. Parents
+ * come before children, each read from the nearest parent that has a local.
+ */
 function sharedReads(rows: PlannedRow[]): Map<SourcePath, string> {
-  const counts = new Map<SourcePath, number>();
+  const uses = new Map<SourcePath, number>();
   for (const row of rows) {
     const paths = new Set([...rowSources(row), ...row.when.flatMap((c) => c.source)]);
-    for (const path of paths) counts.set(path, (counts.get(path) ?? 0) + 1);
+    for (const path of paths) {
+      const steps = parseSourcePath(path) ?? [];
+      for (let n = 1; n <= steps.length; n++) {
+        const prefix = stepsText(steps.slice(0, n));
+        uses.set(prefix, (uses.get(prefix) ?? 0) + 1);
+      }
+    }
   }
   const names = new Set<string>();
   const shared = new Map<SourcePath, string>();
-  for (const [path, n] of counts) if (n > 1) shared.set(path, sourceName(path, names));
+  for (const [path, n] of uses) if (n > 1) shared.set(path, sourceName(path, names));
   return shared;
+}
+
+/** Declares the shared locals, each read from the nearest parent already declared. */
+function emitSharedReads(out: Emitter, shared: Map<SourcePath, string>): void {
+  const declared = new Map<SourcePath, string>();
+  for (const [path, name] of shared) {
+    out.line(`const ${name} = ${readShared(declared, 'data', path)};`);
+    declared.set(path, name);
+  }
+}
+
+/** A read of `path` from the longest part of it that `shared` holds, else from `base`. */
+function readShared(shared: Map<SourcePath, string>, base: string, path: SourcePath): string {
+  const steps = parseSourcePath(path) ?? [];
+  for (let n = steps.length; n > 0; n--) {
+    const local = shared.get(stepsText(steps.slice(0, n)));
+    if (local) return readSteps(local, steps.slice(n));
+  }
+  return readSteps(base, steps);
 }
 
 /**
@@ -194,7 +198,7 @@ function sourceName(path: SourcePath, taken: Set<string>): string {
 
 /** A source path's value: the shared local when there is one, else a read from `scope.data`. */
 function source(scope: Scope, path: SourcePath): string {
-  return scope.shared?.get(path) ?? readPath(scope.data, path);
+  return scope.shared ? readShared(scope.shared, scope.data, path) : readPath(scope.data, path);
 }
 
 interface Scope {
@@ -224,6 +228,37 @@ function emitRow(out: Emitter, mapping: Mapping, row: PlannedRow, scope: Scope):
   if (row.kind === 'table' && row.fallback !== undefined && !guard) return out.line(write);
   out.line(`if (v !== undefined) ${write}`);
   if (row.required) out.line(`else ${missingStatement(mapping, row, scope)}`);
+}
+
+/** A top-level row: its value goes to `r.<id>`, and phase 2 places it. */
+function emitRowValue(out: Emitter, mapping: Mapping, row: PlannedRow, scope: Scope): void {
+  out.line();
+  out.line(comment(`${mapping.file}:${row.loc.line} ${row.id}${specNote(row)}: ${row.target}`));
+  const slot = property('r', row.id);
+  if (row.kind === 'for_each') return emitForEachValue(out, mapping, row, scope, slot);
+
+  const value = valueExpression(out, row, scope);
+  const guard = row.when.length ? conditionExpression(out, row, scope) : undefined;
+  out.line(guard ? `${slot} = ${guard} ? ${value} : undefined;` : `${slot} = ${value};`);
+  if (row.required) out.line(`if (${slot} === undefined) ${missingStatement(mapping, row, scope)}`);
+}
+
+/** A top-level for_each row: the elements it makes, in source order (maybe none). */
+function emitForEachValue(
+  out: Emitter,
+  mapping: Mapping,
+  row: Extract<PlannedRow, { kind: 'for_each' }>,
+  scope: Scope,
+  slot: string,
+): void {
+  out.line(`${slot} = [];`);
+  out.block(`for (const item1 of each(${source(scope, row.source)})) {`, () => {
+    out.line('const element1 = {};');
+    const inner = { data: 'item1', udm: 'element1', depth: 1 };
+    for (const childRow of row.children) emitRow(out, mapping, childRow, inner);
+    out.line();
+    out.line(`if (hasAny(element1)) ${slot}.push(element1);`);
+  });
 }
 
 function specNote(row: PlannedRow): string {

@@ -47,6 +47,12 @@ function read(json: unknown, path: SourcePath): unknown {
 
 export function interpret(plan: Plan, trace?: Tracer): Mapper {
   const { mapping } = plan;
+  const map = (data: Obj, issues: string[]): UdmEvent => {
+    const run = new Run(mapping.file, issues, trace);
+    const udm: Obj = {};
+    for (const row of plan.rows) run.apply(row, data, udm, '');
+    return udm as UdmEvent;
+  };
   return {
     logType: mapping.logType,
     accept(data) {
@@ -57,12 +63,8 @@ export function interpret(plan: Plan, trace?: Tracer): Mapper {
       }
       return undefined;
     },
-    map(data, issues) {
-      const run = new Run(mapping.file, issues, trace);
-      const udm: Obj = {};
-      for (const row of plan.rows) run.apply(row, data, udm, '');
-      return udm as UdmEvent;
-    },
+    map,
+    mapToJson: (data, issues) => JSON.stringify(map(data, issues)),
   };
 }
 

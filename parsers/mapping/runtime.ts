@@ -53,6 +53,11 @@ const ISO_8601 =
  */
 export function timestamp(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
+  return isPlainUtc(value) ? value : parseTimestamp(value);
+}
+
+/** The general path of `timestamp`: any ISO 8601 form, by regular expression and Date. */
+export function parseTimestamp(value: string): string | undefined {
   const m = ISO_8601.exec(value);
   if (!m) return undefined;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
@@ -66,6 +71,34 @@ export function timestamp(value: unknown): string | undefined {
   if (Number.isNaN(utc.getTime())) return undefined;
   if (utc.getUTCFullYear() < 1 || utc.getUTCFullYear() > 9999) return undefined;
   return utc.toISOString().slice(0, 19) + fraction(m[7]) + 'Z';
+}
+
+/** Digit positions in `2024-01-31T23:59:59Z`, the form CloudTrail writes every time in. */
+const PLAIN_UTC_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+
+/**
+ * A valid time already in the form `timestamp` returns (no fraction, `Z`): the common case,
+ * checked by character codes because a regular expression and a Date cost more than the rest
+ * of the mapping. Anything else takes the general path.
+ */
+function isPlainUtc(value: string): boolean {
+  if (value.length !== 20 || value.charCodeAt(19) !== 90 /* Z */) return false;
+  if (value[4] !== '-' || value[7] !== '-' || value[10] !== 'T') return false;
+  if (value[13] !== ':' || value[16] !== ':') return false;
+  for (const i of PLAIN_UTC_DIGITS) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  const number = (at: number) => (value.charCodeAt(at) - 48) * 10 + value.charCodeAt(at + 1) - 48;
+  const [year, month, day] = [number(0) * 100 + number(2), number(5), number(8)];
+  const inDay = number(11) <= 23 && number(14) <= 59 && number(17) <= 59;
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month) && inDay;
+}
+
+function daysIn(year: number, month: number): number {
+  if (month !== 2) return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return leap ? 29 : 28;
 }
 
 function offsetMillis(zone: string | undefined): number {
@@ -132,6 +165,17 @@ export function hasAny(object: Obj): boolean {
   return false;
 }
 
+/** What JSON.stringify escapes in a string: quotes, backslashes, controls, lone surrogates. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * A string as JSON text, exactly as JSON.stringify writes it; the common string, with nothing
+ * to escape, is only wrapped in quotes.
+ */
+export function jsonString(value: string): string {
+  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : '"' + value + '"';
+}
+
 /** The reason a required row found nothing, with the first raw value it was given. */
 export function missing(message: string, ...raw: unknown[]): string {
   const found = raw.find((value) => text(value) !== undefined);
@@ -159,5 +203,6 @@ export const runtime = {
   hasAny,
   missing,
   notFor,
+  jsonString,
 };
 export type Runtime = typeof runtime;

@@ -8,4 +8,6 @@ export interface Mapper {
   accept(data: Record<string, unknown>): string | undefined;
   /** The UDM event; reasons to reject the record are pushed to `issues`. */
   map(data: Record<string, unknown>, issues: string[]): UdmEvent;
+  /** The same event as JSON text (what `udm map` writes), equal to JSON.stringify of `map`. */
+  mapToJson(data: Record<string, unknown>, issues: string[]): string;
 }

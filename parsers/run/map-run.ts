@@ -6,8 +6,9 @@
 import type { InputItem, RecordOrigin, SkipReason } from '../input/types';
 import type { Mapper, UdmEvent } from '../mapping/types';
 
-export type MapOutcome =
-  | { kind: 'event'; origin: RecordOrigin; event: UdmEvent }
+/** What became of one input item; the event as an object, or as JSON text (`mapItemToJson`). */
+export type MapOutcome<Event = UdmEvent> =
+  | { kind: 'event'; origin: RecordOrigin; event: Event }
   | { kind: 'skip'; origin: RecordOrigin; reason: SkipReason; detail: string }
   | { kind: 'reject'; origin: RecordOrigin; reason: string; raw: string };
 
@@ -31,29 +32,48 @@ export function emptyCounts(): MapCounts {
 
 /** Maps one input item; never throws for anything a record can contain. */
 export function mapItem(item: InputItem, mapper: Mapper): MapOutcome {
+  return mapWith(
+    item,
+    (data, issues) => mapper.map(data, issues),
+    mapper,
+    (udm) => udm,
+  );
+}
+
+/** Like mapItem, with the event as JSON text: what `udm map` prints, made without objects. */
+export function mapItemToJson(item: InputItem, mapper: Mapper): MapOutcome<string> {
+  const map = (data: Record<string, unknown>, issues: string[]) => mapper.mapToJson(data, issues);
+  return mapWith(item, map, mapper, (udm) => JSON.stringify(udm));
+}
+
+function mapWith<Event>(
+  item: InputItem,
+  map: (data: Record<string, unknown>, issues: string[]) => Event,
+  mapper: Mapper,
+  asGiven: (udm: UdmEvent) => Event,
+): MapOutcome<Event> {
   if (item.kind !== 'record') return item;
-  if (item.shape === 'udm') return { kind: 'event', origin: item.origin, event: item.envelope };
+  const { origin } = item;
+  if (item.shape === 'udm') return { kind: 'event', origin, event: asGiven(item.envelope) };
 
   const issues: string[] = [];
-  let event: UdmEvent;
+  let event: Event;
   try {
     const elsewhere = mapper.accept(item.envelope);
-    if (elsewhere !== undefined) {
-      return { kind: 'skip', origin: item.origin, reason: 'non-kms', detail: elsewhere };
-    }
-    event = mapper.map(item.envelope, issues);
+    if (elsewhere !== undefined)
+      return { kind: 'skip', origin, reason: 'non-kms', detail: elsewhere };
+    event = map(item.envelope, issues);
   } catch (err) {
     // Only a hostile record gets here (JSON.stringify of a value nested too deeply, say).
     const reason = `cannot map: ${err instanceof Error ? err.message : String(err)}`;
-    return { kind: 'reject', origin: item.origin, reason, raw: item.raw };
+    return { kind: 'reject', origin, reason, raw: item.raw };
   }
-  if (issues.length > 0) {
-    return { kind: 'reject', origin: item.origin, reason: issues.join('; '), raw: item.raw };
-  }
-  return { kind: 'event', origin: item.origin, event };
+  if (issues.length > 0)
+    return { kind: 'reject', origin, reason: issues.join('; '), raw: item.raw };
+  return { kind: 'event', origin, event };
 }
 
-export function count(counts: MapCounts, outcome: MapOutcome): void {
+export function count(counts: MapCounts, outcome: MapOutcome<unknown>): void {
   counts.read++;
   if (outcome.kind === 'event') counts.mapped++;
   else if (outcome.kind === 'reject') counts.rejected++;

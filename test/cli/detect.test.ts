@@ -48,6 +48,23 @@ describe('udm detect', () => {
     expect(fromUdm.stdout).toBe((await udm(['detect', SAMPLE])).stdout);
   });
 
+  it('reports events that come later than its reorder buffer allows, and evaluates the rest', async () => {
+    // The sample's files hold years of different events: out of time order for a buffer of 3.
+    const run = await udm(['detect', SAMPLE, '--reorder-buffer', '3']);
+    const late = run.stderr.split('\n').filter((line) => line.includes('already evaluated'));
+    expect(late.length).toBeGreaterThan(0);
+    expect(late[0]).toMatch(
+      /^\S+:\d+: record \d+: event time \S+ is before \S+, already evaluated: more than --reorder-buffer/,
+    );
+    expect(run.stderr).toContain(`; late ${late.length} (not evaluated: see --reorder-buffer);`);
+    expect(run.code).toBe(1);
+    const quiet = await udm(['detect', SAMPLE, '--reorder-buffer', '3', '--quiet']);
+    expect(quiet.stderr).not.toContain('already evaluated');
+    const bad = await udm(['detect', SAMPLE, '--reorder-buffer', '0']);
+    expect(bad.stderr).toContain('--reorder-buffer takes a whole number of events, not 0');
+    expect(bad.code).toBe(2);
+  });
+
   it('refuses to write over its input, and skips its own output in a directory', async () => {
     const dir = temp();
     const input = path.join(dir, 'records.ndjson');

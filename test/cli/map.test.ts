@@ -130,10 +130,17 @@ describe('udm map', () => {
     );
   });
 
-  it('the reference interpreter gives the same output as the compiled mapper', () => {
-    const compiled = udm(['map', 'samples/kms']);
-    const interpreted = udm(['map', 'samples/kms', '--interpret']);
-    expect(interpreted.stdout).toBe(compiled.stdout);
-    expect(compiled.stdout.length).toBeGreaterThan(1000);
+  it('the reference interpreter gives the same events as the compiled mapper', () => {
+    // Key order may differ: the interpreter adds a field when a row first fills it, the
+    // compiled writer where the first row that can fill it stands.
+    const events = (stdout: string) =>
+      stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+    const compiled = events(udm(['map', 'samples/kms']).stdout);
+    const interpreted = events(udm(['map', 'samples/kms', '--interpret']).stdout);
+    expect(interpreted).toEqual(compiled);
+    expect(compiled.length).toBeGreaterThan(20);
   });
 });

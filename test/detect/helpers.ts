@@ -57,3 +57,20 @@ export function singleRule(events: string, extra = '', options = ''): string {
   const head = `rule t {\n meta:\n  a = "b"\n events:\n${events}\n`;
   return `${head}${extra}\n condition:\n  $e\n${opts}}\n`;
 }
+
+/** DisableKey then ScheduleKeyDeletion of one key (`$key`) within `window`. */
+export function pairRule(window: string, condition = '$d and $s'): string {
+  return `rule pair {
+ meta:
+  a = "b"
+ events:
+  $d.metadata.product_event_type = "DisableKey"
+  $d.target.resource.product_object_id = $key
+  $s.metadata.product_event_type = "ScheduleKeyDeletion"
+  $s.target.resource.product_object_id = $key
+ match:
+  $key over ${window}
+ condition:
+  ${condition}
+}`;
+}

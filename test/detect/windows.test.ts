@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detect } from '../../parsers/detect/engine';
 import type { UdmEvent } from '../../parsers/detect/types';
-import { compile, fixtureEvent, variant } from './helpers';
+import { compile, fixtureEvent, pairRule, variant } from './helpers';
 
 const disable = fixtureEvent('disable-key-assumed-role-mfa');
 const schedule = fixtureEvent('schedule-key-deletion-iam-user-7-days');
@@ -12,22 +12,6 @@ function on(event: UdmEvent, id: string, offset: number, key: string) {
   return variant(event, id, offset, (e) => {
     e.target.resource.productObjectId = key;
   });
-}
-
-function pairRule(window: string, condition = '$d and $s'): string {
-  return `rule pair {
- meta:
-  a = "b"
- events:
-  $d.metadata.product_event_type = "DisableKey"
-  $d.target.resource.product_object_id = $key
-  $s.metadata.product_event_type = "ScheduleKeyDeletion"
-  $s.target.resource.product_object_id = $key
- match:
-  $key over ${window}
- condition:
-  ${condition}
-}`;
 }
 
 describe('hop windows and joins', () => {

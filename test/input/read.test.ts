@@ -229,6 +229,23 @@ describe('readInputs: paths', () => {
     expect(items.every((i) => i.kind === 'record' && i.origin.index === 0)).toBe(true);
   });
 
+  it('reads CloudTrail delivery files in delivery-time order when asked, across regions', async () => {
+    const root = path.join(dir, 'trail');
+    const names = [
+      'AWSLogs/1/CloudTrail/eu-west-1/1_CloudTrail_eu-west-1_20240101T0010Z_b.json.gz',
+      'AWSLogs/1/CloudTrail/eu-west-1/1_CloudTrail_eu-west-1_20240101T0020Z_a.json.gz',
+      'AWSLogs/1/CloudTrail/us-east-1/1_CloudTrail_us-east-1_20240101T0005Z_c.json.gz',
+      'AWSLogs/1/CloudTrail/us-east-1/1_CloudTrail_us-east-1_20240101T0015Z_d.json.gz',
+      'notes.ndjson',
+    ];
+    for (const name of names) write(`trail/${name}`, `${record(0)}\n`);
+    const order = async (order?: 'path' | 'time') =>
+      (await collect([root], { order })).map((i) => path.basename(i.origin.file));
+    expect(await order()).toEqual(names.map((n) => path.basename(n)));
+    const byTime = [names[4], names[2], names[0], names[3], names[1]];
+    expect(await order('time')).toEqual(byTime.map((n) => path.basename(n)));
+  });
+
   it('reports a directory loop instead of following it forever', async () => {
     const loop = path.join(dir, 'loop');
     write('loop/r.json', record(0));

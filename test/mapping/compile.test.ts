@@ -190,8 +190,9 @@ describe('generated code', () => {
       ].join('\n'),
     );
     const { compiled } = compileYaml(yaml);
-    expect(compiled!.source.match(/data\?\.detail\?\.region/g)).toHaveLength(1);
-    expect(compiled!.source).toContain('const srcRegion = data?.detail?.region;');
+    expect(compiled!.source.match(/\?\.region/g)).toHaveLength(1);
+    expect(compiled!.source).toContain('const srcDetail = data?.detail;');
+    expect(compiled!.source).toContain('const srcRegion = srcDetail?.region;');
     const event = compiled!.mapper.map(
       { time: '2024-01-01T00:00:00Z', detail: { region: 'r' } },
       [],
@@ -234,5 +235,80 @@ describe('generated code', () => {
     ]);
     expect(map('not a list')).toBeUndefined();
     expect(map([])).toBeUndefined();
+  });
+
+  it('places rows that share a field as they ran: later rows win, lists keep every value', () => {
+    const yaml = mappingWith(
+      [
+        '  - { id: first_name, source: a, target: principal.user.userid }',
+        '  - id: better_name',
+        '    source: b',
+        '    target: principal.user.userid',
+        '    overrides: [first_name]',
+        '  - { id: ip_one, source: ip1, target: principal.ip }',
+        '  - { id: ip_two, source: ip2, target: principal.ip }',
+        '  - { id: x1, source: a, target: additional.fields, key: same }',
+        '  - id: x2',
+        '    source: b',
+        '    target: additional.fields',
+        '    key: same',
+        '    overrides: [x1]',
+        '  - { id: x3, source: a, target: additional.fields, key: other }',
+        '  - { id: l1, source: a, target: principal.user.attribute.labels, key: k1 }',
+        '  - { id: l2, source: b, target: principal.user.attribute.labels, key: k2 }',
+      ].join('\n'),
+    );
+    const { compiled, diagnostics } = compileYaml(yaml);
+    expect(diagnostics).toEqual([]);
+    const time = '2024-01-01T00:00:00Z';
+    const records = [
+      { time, a: 'A', b: 'B', ip1: '10.0.0.1', ip2: '10.0.0.2' },
+      { time, a: 'A', ip2: '10.0.0.2' },
+      { time, b: 'B' },
+      { time },
+    ];
+    const events = records.map((record) => compiled!.mapper.map(record, []));
+    expect(events[0].principal).toEqual({
+      user: {
+        userid: 'B',
+        attribute: {
+          labels: [
+            { key: 'k1', value: 'A' },
+            { key: 'k2', value: 'B' },
+          ],
+        },
+      },
+      ip: ['10.0.0.1', '10.0.0.2'],
+    });
+    expect(events[0].additional).toEqual({ same: 'B', other: 'A' });
+    expect(events[1].principal).toEqual({
+      user: { userid: 'A', attribute: { labels: [{ key: 'k1', value: 'A' }] } },
+      ip: ['10.0.0.2'],
+    });
+    expect(events[1].additional).toEqual({ same: 'A', other: 'A' });
+    expect(events[2].additional).toEqual({ same: 'B' });
+    expect(events[3]).toEqual({ metadata: { eventTimestamp: time } });
+    records.forEach((record, i) => {
+      expect(compiled!.mapper.mapToJson(record, [])).toBe(JSON.stringify(events[i]));
+    });
+  });
+
+  it('refuses to fill one repeated message both element by element and as its first', () => {
+    const yaml = mappingWith(
+      [
+        '  - { id: direct, source: a, target: about.hostname }',
+        '  - id: each_resource',
+        '    for_each: resources',
+        '    target: about',
+        '    rows:',
+        '      - { id: arn, source: ARN, target: resource.id }',
+      ].join('\n'),
+    );
+    const { compiled, diagnostics } = compileYaml(yaml);
+    expect(compiled).toBeUndefined();
+    expect(diagnostics.map((d) => [d.code, d.row, d.line])).toEqual([
+      ['mapping_target_conflict', 'each_resource', expect.any(Number)],
+    ]);
+    expect(diagnostics[0].message).toMatch(/'about' is written as message/);
   });
 });

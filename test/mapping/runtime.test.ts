@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { after, put, text, timestamp } from '../../parsers/mapping/runtime';
+import {
+  after,
+  jsonString,
+  parseTimestamp,
+  put,
+  text,
+  timestamp,
+} from '../../parsers/mapping/runtime';
 
 describe('timestamp', () => {
   it.each([
@@ -33,6 +40,38 @@ describe('timestamp', () => {
     '2024-01-01T00:00:00Z ' + 'x'.repeat(100_000),
   ])('refuses %j', (input) => {
     expect(timestamp(input)).toBeUndefined();
+  });
+
+  it('takes the fast path for plain UTC times only where the general path agrees', () => {
+    // Every day of 1899-1901 and 1999-2001 (leap rules of 1900 and 2000), edge clock values,
+    // and day/month numbers just out of range.
+    const times: string[] = [];
+    for (const year of ['0001', '0000', '1899', '1900', '1901', '1999', '2000', '2001', '9999']) {
+      for (let month = 0; month <= 13; month++) {
+        for (let day = 0; day <= 32; day++) {
+          const date = `${year}-${pad(month)}-${pad(day)}`;
+          for (const clock of ['00:00:00', '23:59:59', '24:00:00', '12:60:00', '12:00:60']) {
+            times.push(`${date}T${clock}Z`);
+          }
+        }
+      }
+    }
+    times.push('2024-01-01T0a:00:00Z', '2024-01-01t00:00:00Z', '2024/01/01T00:00:00Z');
+    for (const value of times) expect(timestamp(value)).toBe(parseTimestamp(value));
+    expect(times.filter((t) => timestamp(t) !== undefined).length).toBeGreaterThan(2000);
+  });
+});
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+describe('jsonString', () => {
+  it('writes a string exactly as JSON.stringify does', () => {
+    const samples = ['plain', '', 'quote " and \\ back', 'tab\t nl\n', '\u0000\u001f\u007f'];
+    samples.push('caf\u00e9 \u{1F600}', 'lone \ud800 high', 'lone \udc00 low', '\u2028\u2029');
+    samples.push('{"aws:ebs:id":"vol-1"}', '<script>');
+    for (const value of samples) expect(jsonString(value)).toBe(JSON.stringify(value));
   });
 });
 

@@ -1,0 +1,120 @@
+/**
+ * Rules over a stream of events that arrive nearly, but not exactly, in time order (CloudTrail
+ * delivers a file per region every few minutes, so records of different files interleave).
+ * Events wait in a buffer kept in time order; when it holds more than `capacity` events, the
+ * oldest go to the rules. Memory is that buffer plus what open match windows hold, whatever the
+ * size of the input; an input smaller than the buffer is evaluated in exact time order.
+ *
+ * An event older than one already evaluated is late: it cannot be placed in order, so it is
+ * reported (never dropped silently) and not evaluated.
+ */
+
+import type { RuleEvaluator } from './engine';
+import type { Input, RuleRun } from './run';
+import type { Detection, UdmEvent } from './types';
+
+export interface StreamOptions {
+  /** Events held to put them in time order (Infinity: the whole input). */
+  capacity: number;
+}
+
+/** Why one event was not evaluated: it came after an event of a later time had been. */
+export interface LateEvent {
+  /** Its metadata.event_timestamp. */
+  time: string;
+  /** The time of the latest event already evaluated. */
+  evaluatedUpTo: string;
+}
+
+export class DetectionStream {
+  private readonly runs: RuleRun[];
+  /** Events not yet evaluated from `head` on, sorted by time, then arrival. */
+  private buffer: Input[] = [];
+  private head = 0;
+  private evaluatedUpTo: Input | undefined;
+  private arrived = 0;
+  private evaluated = 0;
+
+  constructor(
+    rules: RuleEvaluator[],
+    private readonly options: StreamOptions,
+  ) {
+    this.runs = rules.map((rule) => rule.start());
+  }
+
+  /** Takes one event; returns the detections that became certain, or why it was late. */
+  push(event: UdmEvent): { detections: Detection[]; late?: LateEvent } {
+    const input = toInput(event, this.arrived++);
+    const last = this.evaluatedUpTo;
+    if (last && input.time < last.time) {
+      return { detections: [], late: { time: input.timestamp, evaluatedUpTo: last.timestamp } };
+    }
+    insertSorted(this.buffer, this.head, input);
+    return { detections: this.release(this.options.capacity) };
+  }
+
+  /** The end of the input: every buffered event evaluated, every open window closed. */
+  finish(): Detection[] {
+    const found = this.release(0);
+    for (const run of this.runs) found.push(...run.finish());
+    return found;
+  }
+
+  /** Events and candidates held now: what the memory bound is about. */
+  held(): { events: number; candidates: number } {
+    const candidates = this.runs.reduce((sum, run) => sum + run.buffered(), 0);
+    return { events: this.buffer.length - this.head, candidates };
+  }
+
+  /**
+   * Evaluates the oldest buffered events until `keep` remain. `seq` is set here, to the
+   * evaluation order, which the engine uses to break ties between equal times.
+   */
+  private release(keep: number): Detection[] {
+    const found: Detection[] = [];
+    const { buffer } = this;
+    while (buffer.length - this.head > keep) {
+      const input = buffer[this.head++];
+      input.seq = this.evaluated++;
+      for (const run of this.runs) found.push(...run.push(input));
+      this.evaluatedUpTo = input;
+    }
+    // Drop what was evaluated once it is most of the array, so the copy happens seldom.
+    if (this.head > 1024 && this.head * 2 > buffer.length) {
+      this.buffer = buffer.slice(this.head);
+      this.head = 0;
+    }
+    return found;
+  }
+}
+
+/**
+ * Inserts by time, after the events of the same time (so arrival order breaks ties). Input in
+ * time order goes to the end without a search.
+ */
+function insertSorted(buffer: Input[], head: number, input: Input): void {
+  let [low, high] = [head, buffer.length];
+  if (high === 0 || buffer[high - 1].time <= input.time) return void buffer.push(input);
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (buffer[mid].time <= input.time) low = mid + 1;
+    else high = mid;
+  }
+  buffer.splice(low, 0, input);
+}
+
+/** An event as the engine takes it; `seq` is set when it is evaluated. */
+export function toInput(event: UdmEvent, arrival: number): Input {
+  const ts = (event.metadata as { eventTimestamp?: unknown } | undefined)?.eventTimestamp;
+  const ms = typeof ts === 'string' ? Date.parse(ts) : NaN;
+  // The mapping rejects events without a time; any that slip through sort first, at the epoch.
+  const [time, timestamp] = Number.isNaN(ms) ? [0, '1970-01-01T00:00:00Z'] : [ms / 1000, ts];
+  return { event, time, timestamp: timestamp as string, seq: -1, id: logId(event, arrival) };
+}
+
+function logId(event: UdmEvent, arrival: number): string {
+  const m = event.metadata as { productLogId?: unknown; id?: unknown } | undefined;
+  const id = m?.productLogId ?? m?.id;
+  // Events without an id still need a distinct name in the detection: their input position.
+  return typeof id === 'string' && id !== '' ? id : `#${arrival}`;
+}
