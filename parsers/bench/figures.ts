@@ -6,10 +6,12 @@ export type RowId =
   | 'mapper'
   | 'record-path'
   | 'map-gzip'
+  | 'map-gzip-jobs'
   | 'map-ndjson'
   | 'interpreter'
   | 'jq'
-  | 'detect';
+  | 'detect'
+  | 'detect-quarter';
 
 export interface Row {
   id: RowId;

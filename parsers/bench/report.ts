@@ -72,7 +72,14 @@ function memoryTarget(f: Figures): TargetResult {
   const peaks = runs.map((r) =>
     r?.peakRssMiB === undefined ? 'n/a' : `${r.peakRssMiB.toFixed(0)} MiB`,
   );
-  const measured = `${size}; peak RSS gzip ${peaks[0]}, NDJSON ${peaks[1]}`;
+  const jobs = find(f, 'map-gzip-jobs');
+  const speedup = x(ratio(jobs, runs[0]));
+  const parallel =
+    jobs?.peakRssMiB === undefined
+      ? ''
+      : `; with \`--jobs 2\` (both cores, opt-in) gzip runs ${speedup} as fast at ` +
+        `${jobs.peakRssMiB.toFixed(0)} MiB`;
+  const measured = `${size}; peak RSS gzip ${peaks[0]}, NDJSON ${peaks[1]}${parallel}`;
   const target = '`udm map` over 1 GB of records (gzip and NDJSON), peak memory ≤ 256 MiB';
   if (f.corpus.bytes < GB || runs.some((r) => r?.peakRssMiB === undefined)) {
     return { target, measured, status: 'not measured' };
@@ -81,15 +88,29 @@ function memoryTarget(f: Figures): TargetResult {
   return { target, measured, status: ok ? 'met' : 'not met' };
 }
 
+/** Peak RSS may grow this much from a quarter of the events to all of them and still be flat. */
+const FLAT = 1.25;
+
 function detectTarget(f: Figures): TargetResult {
-  const e2e = ratio(find(f, 'detect'), find(f, 'map-ndjson'));
-  const alone = ratio(find(f, 'detect'), find(f, 'mapper'));
+  const [all, quarter] = [find(f, 'detect'), find(f, 'detect-quarter')];
+  const e2e = ratio(all, find(f, 'map-ndjson'));
+  const alone = ratio(all, find(f, 'mapper'));
+  const rss = (r?: Row) => (r?.peakRssMiB === undefined ? 'n/a' : `${r.peakRssMiB.toFixed(0)} MiB`);
+  const flat =
+    all?.peakRssMiB !== undefined && quarter?.peakRssMiB !== undefined
+      ? all.peakRssMiB <= quarter.peakRssMiB * FLAT
+      : undefined;
+  const speed = atLeast(e2e, 0.5);
   return {
-    target: "rule engine ≥ 0.5× the mapper's records per second",
+    target:
+      "rule engine ≥ 0.5× the mapper's records per second, memory bounded by the match " +
+      'window, not the input',
     measured:
       `\`udm detect\` ${x(e2e)} \`udm map\` NDJSON (both end to end); ` +
-      `${x(alone)} the mapper function alone`,
-    status: atLeast(e2e, 0.5),
+      `${x(alone)} the mapper function alone; peak RSS ${rss(quarter)} on ` +
+      `${int(quarter?.records ?? 0)} events, ${rss(all)} on ${int(all?.records ?? 0)} ` +
+      `(flat: within ${FLAT}×)`,
+    status: flat === undefined ? 'not measured' : speed === 'met' && flat ? 'met' : 'not met',
   };
 }
 
@@ -188,7 +209,10 @@ const NOTES = [
   '- `udm map`, jq and `udm detect` rows time a child process from spawn to exit (Node and',
   "  ts-node start-up included), output to /dev/null; peak RSS is GNU time's maximum resident",
   '  set size. jq and `udm detect` run on the first records only, as their notes say;',
-  '  `udm detect` reads the UDM events the compiled mapper makes of them.',
+  '  `udm detect` reads the UDM events the compiled mapper makes of them, under a V8 heap',
+  '  limit (`--max-old-space-size=160`): V8 grows a heap well past what is live before it',
+  '  collects, so without a limit peak RSS grows with run time even when the live set is',
+  '  flat; with one, a live set that grew with the input would make the larger run fail.',
 ];
 
 /** The table and targets as aligned plain text, for the terminal. */

@@ -60,12 +60,17 @@ export async function runBenchmark(options: BenchOptions): Promise<Figures> {
   const sample = Math.min(options.interpreterSample ?? INTERPRETER_SAMPLE, corpus.records);
   add(await measureInterpreter(corpus.ndjson, interpret(compiled.plan), sample));
   add(await measureMap('gzip', corpus.s3Dir, corpus.records, options));
+  add(await measureMap('gzip-jobs', corpus.s3Dir, corpus.records, options));
   add(await measureMap('ndjson', corpus.ndjson, corpus.records, options));
   add(await measureJqSample(corpus, options));
   const udmFile = path.join(options.dir, 'udm-subset.ndjson');
   const limit = Math.min(options.detectSample ?? DETECT_SAMPLE, corpus.records);
   const events = await writeUdmSubset(corpus.ndjson, compiled.mapper, limit, udmFile);
   add(await measureDetect(udmFile, events, options));
+  // A quarter of the events again: detect's memory should not grow with its input.
+  const quarterFile = path.join(options.dir, 'udm-quarter.ndjson');
+  const quarter = await writeUdmSubset(corpus.ndjson, compiled.mapper, limit >> 2, quarterFile);
+  add({ ...(await measureDetect(quarterFile, quarter, options)), id: 'detect-quarter' });
   const { seed, records, bytes, gzipBytes, files } = corpus;
   return {
     date: new Date().toISOString(),

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { hasErrors } from '../diagnostics';
 import { loadReferenceLists, type Detection } from '../detect/engine';
-import { DetectionStream, type LateEvent } from '../detect/stream';
+import { DEFAULT_REORDER_BUFFER, DetectionStream, type LateEvent } from '../detect/stream';
 import type { RecordOrigin } from '../input/types';
 import type { Mapper } from '../mapping/types';
 import { mappingDomain } from '../rules/contract';
@@ -17,13 +17,6 @@ import { LineWriter, outputFailure, refuseOverwritingInputs, UsageError, type Io
 import { mapOutcomes } from './map-command';
 import { DEFAULT_LISTS, DEFAULT_RULES, loadMapper } from './mapper';
 import { printWithExcerpts } from './validate-command';
-
-/**
- * Events held to put the input in time order. Directories are read in CloudTrail delivery-time
- * order, so events arrive out of order by minutes (a file per region about every 5 minutes);
- * 20,000 events cover that for a trail of up to about 20 KMS calls a second, in about 100 MB.
- */
-export const DEFAULT_REORDER_BUFFER = 20_000;
 
 export interface DetectOptions {
   reorderBuffer?: string;

@@ -97,6 +97,12 @@ export class LineWriter {
     if (this.buffer.length >= 65_536) await this.flush();
   }
 
+  /** Lines already joined, each ending in a newline. */
+  async writeLines(text: string): Promise<void> {
+    this.buffer += text;
+    if (this.buffer.length >= 65_536) await this.flush();
+  }
+
   async flush(): Promise<void> {
     if (this.failure) throw this.failure;
     if (this.buffer === '') return;

@@ -1,21 +1,12 @@
 /** The `udm` command line: one program, one verb per job, `--help` on each. */
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { ruleFiles } from '../rules/load';
+import { ruleFiles } from '../rules/files';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { runCompile } from './compile-command';
 import { processIo, UsageError, type Io } from './io';
-import { runMap } from './map-command';
-import { DEFAULT_REORDER_BUFFER, runDetect } from './detect-command';
-import { runBench } from './bench-command';
-import { runTest } from './test-command';
-import { runExplain } from './explain-command';
-import { runCoverage } from './coverage-command';
-import { runDocs } from './docs-command';
-import { runGoogleExport, runGoogleImport } from './google-command';
-import { fixturesDirFor } from '../fixtures/cases';
-import { runValidate } from './validate-command';
+import { DEFAULT_REORDER_BUFFER } from '../detect/stream';
+import { fixturesDirFor } from '../fixtures/dir';
 import { DEFAULT_MAPPING, DEFAULT_RULES, PACKAGE_ROOT, shown } from './mapper';
 
 function packageVersion(): string {
@@ -65,8 +56,17 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--interpret', 'use the slow reference interpreter instead of compiled code')
     .option('-q, --quiet', 'do not print a line per rejected record')
     .option('--max-record-mb <n>', 'reject records larger than this many MiB (default 64)')
+    .option(
+      '-j, --jobs <n>',
+      'threads mapping files at once, output still in input order (default 1; each extra ' +
+        'thread is faster on many files and costs about 100 MB)',
+    )
     .action(async (paths: string[], options) =>
-      setExit(await runMap(paths, { ...options, mapping: options.mapping ?? DEFAULT_MAPPING }, io)),
+      setExit(
+        await (
+          await import('./map-command')
+        ).runMap(paths, { ...options, mapping: options.mapping ?? DEFAULT_MAPPING }, io),
+      ),
     );
 
   udm
@@ -88,7 +88,9 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('-q, --quiet', 'do not print a line per rejected record or late event')
     .action(async (paths: string[], options) =>
       setExit(
-        await runDetect(paths, { ...options, mapping: options.mapping ?? DEFAULT_MAPPING }, io),
+        await (
+          await import('./detect-command')
+        ).runDetect(paths, { ...options, mapping: options.mapping ?? DEFAULT_MAPPING }, io),
       ),
     );
 
@@ -99,7 +101,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--out-dir <dir>', 'where to write benchmarks.md and benchmarks.json (default: docs/)')
     .option('--keep', 'keep the generated corpus (its directory is printed)')
     .action(async (options: { records?: string; outDir?: string; keep?: boolean }) =>
-      setExit(await runBench(options, io)),
+      setExit(await (await import('./bench-command')).runBench(options, io)),
     );
 
   udm
@@ -108,14 +110,20 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .argument('[mappings...]', 'mapping YAML files (default: every file in mappings/)')
     .option('--check', 'write nothing; fail when a committed module is stale')
     .action(async (files: string[], options: { check?: boolean }) =>
-      setExit(await runCompile(mappingFiles(files), options.check === true, io)),
+      setExit(
+        await (
+          await import('./compile-command')
+        ).runCompile(mappingFiles(files), options.check === true, io),
+      ),
     );
 
   udm
     .command('validate')
     .description('check mapping and rule files; report every problem with file:line:column')
     .argument('[files...]', 'mapping YAML and .yaral rule files or rule directories (default: all)')
-    .action(async (files: string[]) => setExit(await runValidate(filesToValidate(files), io)));
+    .action(async (files: string[]) =>
+      setExit(await (await import('./validate-command')).runValidate(filesToValidate(files), io)),
+    );
 
   udm
     .command('test')
@@ -124,7 +132,9 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('-u, --update', 'rewrite the goldens whose output changed, and show what changed')
     .option('-m, --mapping <file>', 'mapping YAML', shown(DEFAULT_MAPPING))
     .option('--fixtures <dir>', 'fixture cases (default: fixtures/<mapping name>/)')
-    .action(async (options) => setExit(await runTest(withFixtures(options), io)));
+    .action(async (options) =>
+      setExit(await (await import('./test-command')).runTest(withFixtures(options), io)),
+    );
 
   udm
     .command('explain')
@@ -135,7 +145,11 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('-m, --mapping <file>', 'mapping YAML', shown(DEFAULT_MAPPING))
     .option('--fixtures <dir>', 'fixture cases (default: fixtures/<mapping name>/)')
     .action(async (caseName: string, udmPath: string, options) =>
-      setExit(await runExplain(caseName, udmPath, withFixtures(options), io)),
+      setExit(
+        await (
+          await import('./explain-command')
+        ).runExplain(caseName, udmPath, withFixtures(options), io),
+      ),
     );
 
   udm
@@ -144,7 +158,11 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('-m, --mapping <file>', 'mapping YAML', shown(DEFAULT_MAPPING))
     .option('--update-baseline', 'write the current coverage as the new baseline')
     .action(async (options: { mapping: string; updateBaseline?: boolean }) =>
-      setExit(await runCoverage(options.mapping, options.updateBaseline === true, io)),
+      setExit(
+        await (
+          await import('./coverage-command')
+        ).runCoverage(options.mapping, options.updateBaseline === true, io),
+      ),
     );
 
   udm
@@ -152,7 +170,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .description('write the mapping docs (docs/<mapping>.md) from the YAML and the fixtures')
     .option('--check', 'write nothing; fail when a committed page is stale or missing')
     .action(async (options: { check?: boolean }) =>
-      setExit(await runDocs(options.check === true, io)),
+      setExit(await (await import('./docs-command')).runDocs(options.check === true, io)),
     );
 
   const google = udm
@@ -164,7 +182,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .argument('[cases...]', 'fixture case names (default: all)')
     .requiredOption('-o, --out <dir>', 'directory to write one folder per case into')
     .action(async (cases: string[], options: { out: string }) =>
-      setExit(await runGoogleExport(cases, options.out, io)),
+      setExit(await (await import('./google-command')).runGoogleExport(cases, options.out, io)),
     );
   google
     .command('import')
@@ -173,7 +191,9 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .argument('[events-json]', "Google's expected events ({events: [{event: {idm: …}}]})")
     .requiredOption('-c, --case <dir>', 'the case directory to create')
     .action(async (log: string, events: string | undefined, options: { case: string }) =>
-      setExit(await runGoogleImport(log, events, options.case, io)),
+      setExit(
+        await (await import('./google-command')).runGoogleImport(log, events, options.case, io),
+      ),
     );
 
   return udm;

@@ -1,8 +1,10 @@
 /** `udm map`: raw KMS CloudTrail input in any supported shape → UDM events as NDJSON. */
 
 import { readInputs } from '../input/read';
+import { findSources, type Source } from '../input/walk';
+import { mapInParallel, type ParallelSink, canRunInParallel } from '../run/parallel-map';
 import type { InputItem } from '../input/types';
-import { interpret } from '../mapping/interpret';
+import type { CompiledMapping } from '../mapping/compile';
 import type { Mapper } from '../mapping/types';
 import { count, describeRejection, emptyCounts, mapItemToJson, summarize } from '../run/map-run';
 import type { MapCounts, MapOutcome } from '../run/map-run';
@@ -11,6 +13,8 @@ import { loadMapper } from './mapper';
 
 export interface MapOptions {
   out?: string;
+  /** Threads mapping files at once (default 1); each worker thread costs about 100 MB. */
+  jobs?: string;
   rejects?: string;
   mapping: string;
   interpret?: boolean;
@@ -32,12 +36,16 @@ export async function runMap(paths: string[], options: MapOptions, io: Io): Prom
   const maxRecordBytes = recordLimit(options.maxRecordMb);
   const compiled = loadMapper(options.mapping, io);
   if (!compiled) return 2;
-  const mapper: Mapper = options.interpret ? interpret(compiled.plan) : compiled.mapper;
+  // The reference interpreter (and jsonpath-plus) is loaded only when asked for.
+  const mapper: Mapper = options.interpret
+    ? (await import('../mapping/interpret')).interpret(compiled.plan)
+    : compiled.mapper;
 
   let outputs: Outputs | undefined;
   try {
     outputs = openOutputs(options, io);
-    const counts = await mapAll(inputs, mapper, outputs, { ...options, maxRecordBytes }, io);
+    const run = { ...options, maxRecordBytes, compiled };
+    const counts = await mapAll(inputs, mapper, outputs, run, io);
     await outputs.events.close();
     await outputs.rejects?.close();
     const where = options.out ? `; events in ${options.out}` : '';
@@ -56,11 +64,22 @@ async function mapAll(
   inputs: string[],
   mapper: Mapper,
   outputs: Outputs,
-  options: MapOptions & { maxRecordBytes?: number },
+  options: MapOptions & { maxRecordBytes?: number; compiled: CompiledMapping },
   io: Io,
 ): Promise<MapCounts> {
-  const counts = emptyCounts();
   const skip = new Set([outputs.events.id, outputs.rejects?.id].filter((id) => id !== undefined));
+  const jobs = jobCount(options.jobs);
+  if (!options.interpret && jobs > 1 && !inputs.includes('-')) {
+    const sources: Source[] = [];
+    for await (const source of findSources(inputs, () => io.stdin, { skip })) sources.push(source);
+    if (canRunInParallel(sources, jobs)) {
+      const { maxRecordBytes } = options;
+      const generated = { source: options.compiled.source, filename: options.mapping };
+      const parallel = { ...generated, mapper, maxRecordBytes, jobs };
+      return mapInParallel(sources, parallel, sinkFor(outputs, options, io));
+    }
+  }
+  const counts = emptyCounts();
   const read = { skip, maxRecordBytes: options.maxRecordBytes };
   const run = { read, counts, map: mapItemToJson };
   for await (const outcome of mapOutcomes(inputs, mapper, run, options, io)) {
@@ -97,6 +116,26 @@ export async function* mapOutcomes<Event>(
     }
     yield outcome;
   }
+}
+
+/** Output of a parallel run, written as a one-thread run writes it. */
+function sinkFor(outputs: Outputs, options: MapOptions, io: Io): ParallelSink {
+  return {
+    events: (text) => outputs.events.writeLines(text),
+    rejects: async (text) => outputs.rejects?.writeLines(text),
+    message: (line) => {
+      if (!options.quiet) io.stderr.write(line + '\n');
+    },
+  };
+}
+
+function jobCount(jobs: string | undefined): number {
+  if (jobs === undefined) return 1;
+  const value = Number(jobs);
+  if (!Number.isInteger(value) || value < 1 || value > 64) {
+    throw new UsageError(`--jobs takes a whole number from 1 to 64, not ${JSON.stringify(jobs)}`);
+  }
+  return value;
 }
 
 function openOutputs(options: MapOptions, io: Io): Outputs {

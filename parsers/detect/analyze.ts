@@ -17,6 +17,9 @@ export interface Binding {
 
 export interface VariablePlan {
   name: string;
+  /** Filters that read no expanded repeated field: the same for every copy of an event. */
+  eventFilters: Expr[];
+  /** Filters evaluated per copy. */
   filters: Expr[];
   bindings: Binding[];
   /** Repeated steps expanded into copies (§3.6). */
@@ -91,7 +94,8 @@ export function planRule(rule: Rule, fields: WeakMap<Expr, FieldAccess>): Plan {
   const eventVars = new Set(names);
   const plans = new Map<string, VariablePlan>();
   for (const name of names) {
-    plans.set(name, { name, filters: [], bindings: [], prefixes: [], tuplePrefixes: [] });
+    const empty = { eventFilters: [], filters: [], bindings: [], prefixes: [], tuplePrefixes: [] };
+    plans.set(name, { name, ...empty });
   }
   const tuplePredicates: TuplePredicate[] = [];
   const placeholders = new Set<string>();
@@ -101,7 +105,9 @@ export function planRule(rule: Rule, fields: WeakMap<Expr, FieldAccess>): Plan {
     r.placeholders.forEach((ph) => placeholders.add(ph));
     if (bound) plans.get(bound.variable)!.bindings.push(bound.binding);
     else if (r.variables.length === 1 && !r.placeholders.length) {
-      plans.get(r.variables[0])!.filters.push(p);
+      const plan = plans.get(r.variables[0])!;
+      const expands = expansionPrefixes(copyFields(p, fields)).length > 0;
+      (expands ? plan.filters : plan.eventFilters).push(p);
     } else tuplePredicates.push({ expr: p, ...r });
   }
   for (const plan of plans.values()) {

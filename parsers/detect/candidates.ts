@@ -4,8 +4,8 @@ import type { ExprOf } from '../yaral/ast';
 import type { VariablePlan } from './analyze';
 import { scalarOf, truthy } from './compare';
 import { type Env, evaluate, type Scope } from './expr';
-import { enumerateCopies, readAll, readOne } from './fields';
-import type { Copy, Row, Scalar, UdmEvent } from './types';
+import { enumerateCopies, type FieldAccess, readAll, readOne } from './fields';
+import type { Copy, Row, Scalar, UdmEvent, Value } from './types';
 
 /** Rows beyond this per event add nothing but cost; the cap keeps hostile events bounded. */
 const MAX_ROWS = 256;
@@ -14,15 +14,39 @@ function noAggregate(e: ExprOf<'aggregate'>): never {
   throw new Error(`aggregation '${e.fn}' outside outcome`);
 }
 
-/** Reads fields of one event copy; events filters never see placeholders or counts. */
+/**
+ * Reads fields of one event copy; events filters never see placeholders or counts. A class, not
+ * an object of closures: one is made per event and variable, and most events go no further.
+ */
+class CopyScope implements Scope {
+  constructor(
+    private readonly event: UdmEvent,
+    private readonly copy: Copy,
+  ) {}
+
+  field(access: FieldAccess): Value {
+    return readOne(this.event, access, this.copy);
+  }
+
+  all(access: FieldAccess): Scalar[] {
+    return readAll(this.event, access);
+  }
+
+  variable(): Value {
+    return '';
+  }
+
+  count(): number {
+    return 0;
+  }
+
+  aggregate(e: ExprOf<'aggregate'>): Value {
+    return noAggregate(e);
+  }
+}
+
 export function copyScope(event: UdmEvent, copy: Copy): Scope {
-  return {
-    field: (access) => readOne(event, access, copy),
-    all: (access) => readAll(event, access),
-    variable: () => '',
-    count: () => 0,
-    aggregate: noAggregate,
-  };
+  return new CopyScope(event, copy);
 }
 
 function bind(plan: VariablePlan, scope: Scope, env: Env): Record<string, Scalar> | undefined {
@@ -36,7 +60,14 @@ function bind(plan: VariablePlan, scope: Scope, env: Env): Record<string, Scalar
   return values;
 }
 
+const NO_COPY: Copy = new Map();
+
 export function candidateRows(event: UdmEvent, plan: VariablePlan, env: Env): Row[] {
+  // Most events fail a filter that does not depend on the copy (the event name, say): test
+  // those once, before any copy is made.
+  const whole = copyScope(event, NO_COPY);
+  if (!plan.eventFilters.every((f) => truthy(evaluate(f, whole, env)))) return [];
+
   const rows = new Map<string, Row>();
   for (const copy of enumerateCopies(event, plan.prefixes)) {
     const scope = copyScope(event, copy);

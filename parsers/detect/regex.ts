@@ -2,15 +2,16 @@
 
 import { RE2JS } from 're2js';
 
-const cache = new Map<string, RE2JS>();
+/** Compiled patterns by text, case-sensitive and not, shared across rules. */
+const cache = { sensitive: new Map<string, RE2JS>(), nocase: new Map<string, RE2JS>() };
 
-/** Compiles or throws the RE2 syntax error; compiled patterns are shared across rules. */
+/** Compiles or throws the RE2 syntax error. */
 export function compileRegex(pattern: string, nocase: boolean): RE2JS {
-  const key = `${nocase ? 'i' : 's'}:${pattern}`;
-  let re = cache.get(key);
+  const compiled = nocase ? cache.nocase : cache.sensitive;
+  let re = compiled.get(pattern);
   if (!re) {
     re = RE2JS.compile(pattern, nocase ? RE2JS.CASE_INSENSITIVE : 0);
-    cache.set(key, re);
+    compiled.set(pattern, re);
   }
   return re;
 }

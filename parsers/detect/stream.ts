@@ -13,6 +13,13 @@ import type { RuleEvaluator } from './engine';
 import type { Input, RuleRun } from './run';
 import type { Detection, UdmEvent } from './types';
 
+/**
+ * Events `udm detect` holds to put the input in time order. Directories are read in CloudTrail
+ * delivery-time order, so events arrive out of order by minutes (a file per region about every
+ * 5 minutes); 20,000 events cover that for a trail of up to about 20 KMS calls a second.
+ */
+export const DEFAULT_REORDER_BUFFER = 20_000;
+
 export interface StreamOptions {
   /** Events held to put them in time order (Infinity: the whole input). */
   capacity: number;
@@ -28,8 +35,8 @@ export interface LateEvent {
 
 export class DetectionStream {
   private readonly runs: RuleRun[];
-  /** Events not yet evaluated from `head` on, sorted by time, then arrival. */
-  private buffer: Input[] = [];
+  /** Events not yet evaluated from `head` on, sorted by time, then arrival; before it, holes. */
+  private buffer: (Input | undefined)[] = [];
   private head = 0;
   private evaluatedUpTo: Input | undefined;
   private arrived = 0;
@@ -74,7 +81,9 @@ export class DetectionStream {
     const found: Detection[] = [];
     const { buffer } = this;
     while (buffer.length - this.head > keep) {
-      const input = buffer[this.head++];
+      const input = buffer[this.head] as Input;
+      // The slot lets go of the event at once; the array itself is trimmed now and then.
+      buffer[this.head++] = undefined;
       input.seq = this.evaluated++;
       for (const run of this.runs) found.push(...run.push(input));
       this.evaluatedUpTo = input;
@@ -92,12 +101,13 @@ export class DetectionStream {
  * Inserts by time, after the events of the same time (so arrival order breaks ties). Input in
  * time order goes to the end without a search.
  */
-function insertSorted(buffer: Input[], head: number, input: Input): void {
+function insertSorted(buffer: (Input | undefined)[], head: number, input: Input): void {
   let [low, high] = [head, buffer.length];
-  if (high === 0 || buffer[high - 1].time <= input.time) return void buffer.push(input);
+  const time = (i: number) => (buffer[i] as Input).time;
+  if (high === head || time(high - 1) <= input.time) return void buffer.push(input);
   while (low < high) {
     const mid = (low + high) >>> 1;
-    if (buffer[mid].time <= input.time) low = mid + 1;
+    if (time(mid) <= input.time) low = mid + 1;
     else high = mid;
   }
   buffer.splice(low, 0, input);

@@ -4,15 +4,16 @@
  */
 
 import * as path from 'node:path';
-import { compileFunction } from 'node:vm';
 import { DiagnosticsError, hasErrors, type Diagnostic } from '../diagnostics';
 import { checkPlan } from './checks';
 import { generateMapperModule } from './codegen';
 import { loadMappingFile } from './load';
 import type { Mapping } from './model';
 import { planMapping, type Plan } from './resolve';
-import { runtime } from './runtime';
+import { instantiate } from './instantiate';
 import type { Mapper } from './types';
+
+export { instantiate };
 
 export interface CompiledMapping {
   mapping: Mapping;
@@ -57,13 +58,6 @@ export function compileMappingOrThrow(file: string): CompiledMapping {
   const result = compileMappingFile(file);
   if (!result.compiled) throw new DiagnosticsError(result.diagnostics);
   return result.compiled;
-}
-
-/** Runs a generated module's text and returns its mapper. */
-export function instantiate(source: string, filename: string): Mapper {
-  const module = { exports: {} as unknown };
-  compileFunction(source, ['module', 'exports'], { filename })(module, module.exports);
-  return (module.exports as (rt: typeof runtime) => Mapper)(runtime);
 }
 
 /** Where `udm compile` writes the module for a mapping file (committed, checked for staleness). */

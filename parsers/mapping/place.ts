@@ -9,11 +9,23 @@
 import { comment, type Emitter, property, quote } from './emit';
 import type { Field, Layout, MessageNode, RowFacts } from './layout';
 
-/** Names for the locals that hold messages: from the JSON path, never a runtime helper's. */
+/** JavaScript's reserved words: a UDM field name could be one, a local's name cannot. */
+const RESERVED = (
+  'arguments await break case catch class const continue debugger default delete do else enum ' +
+  'eval export extends false finally for function if implements import in instanceof ' +
+  'interface let new null package private protected public return static super switch this ' +
+  'throw true try typeof var void while with yield'
+).split(' ');
+
+/**
+ * Names for the locals that hold messages: from the JSON path, never a runtime helper's or a
+ * reserved word.
+ */
 class Names {
   private readonly taken = new Set([
     ...['r', 'v', 'udm', 'data', 'issues', 'text', 'timestamp', 'after', 'isIp', 'child'],
     ...['list', 'first', 'put', 'at', 'each', 'hasAny', 'missing', 'notFor', 'jsonString'],
+    ...RESERVED,
   ]);
 
   mint(path: string[]): string {

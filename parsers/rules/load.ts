@@ -3,7 +3,7 @@
  * compile-time checks, and the contract with the mapping when one is given).
  */
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Rule } from '../yaral/ast';
 import { checkRule } from '../yaral/check';
@@ -24,16 +24,7 @@ export interface LoadedRules {
   diagnostics: Map<string, YaralDiagnostic[]>;
 }
 
-/** The `.yaral` files under each path (a file, or a directory walked in sorted order). */
-export function ruleFiles(paths: string[]): string[] {
-  return paths.flatMap((given) => {
-    if (!statSync(given).isDirectory()) return [given];
-    return readdirSync(given, { recursive: true, encoding: 'utf8' })
-      .filter((name) => name.endsWith('.yaral'))
-      .sort()
-      .map((name) => path.join(given, name));
-  });
-}
+export { ruleFiles } from './files';
 
 /**
  * `ours` says which files are the project's own rules, held to the mapping contract; for the

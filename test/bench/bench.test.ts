@@ -119,6 +119,7 @@ function fakeFigures(): Figures {
     { ...row('map-ndjson', '`udm map`, NDJSON', 1_000_000, 50), peakRssMiB: 300 },
     skippedRow('jq', 'jq, hand translation of the mapping (mapping.jq)', 'jq not found at /x'),
     { ...row('detect', '`udm detect`, all bundled rules', 200_000, 15), peakRssMiB: 900 },
+    { ...row('detect-quarter', '`udm detect`, all bundled rules', 50_000, 4), peakRssMiB: 800 },
   ];
   const machine = { cores: 2, cpu: 'Test CPU', memoryGiB: 8, node: 'v20.0.0', platform: 'linux' };
   const corpus = { records: 1_000_000, seed: 1, bytes: 1.1e9, gzipBytes: 2e8, files: 1000 };
@@ -145,6 +146,10 @@ describe('udm bench report', () => {
     const statuses = targets(fakeFigures()).map((t) => t.status);
     // path 0.5× floor; mapper 25× interpreter; jq skipped; NDJSON 300 MiB; detect 0.67× map.
     expect(statuses).toEqual(['not met', 'met', 'not measured', 'not met', 'met']);
+    // Detect memory that grows with the input fails the target, however fast.
+    const growing = fakeFigures();
+    growing.rows.find((r) => r.id === 'detect-quarter')!.peakRssMiB = 300;
+    expect(targets(growing)[4].status).toBe('not met');
     const md = renderMarkdown(fakeFigures());
     expect(md).toContain('**not met**');
     expect(md).toContain('**not measured**');

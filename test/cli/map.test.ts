@@ -91,6 +91,33 @@ describe('udm map', () => {
     expect(run.stderr).toMatch(/rejected 1\b/);
   });
 
+  it('with --jobs, writes byte for byte what one thread writes, damaged files included', () => {
+    const dir = temp();
+    // The whole corpus (good, broken and non-KMS files) plus a truncated gzip, in one directory.
+    const trail = gzipSync(readFileSync(path.join(CORPUS, 'awsdocsgh__Records__2.json')));
+    writeFileSync(path.join(dir, 'a-trail.json.gz'), trail.subarray(0, trail.length >> 1));
+    const run = (jobs: string) => {
+      const outputs = temp();
+      const [out, rejects] = [path.join(outputs, 'out'), path.join(outputs, 'rejects')];
+      const args = ['map', CORPUS, dir, '--jobs', jobs, '--out', out, '--rejects', rejects];
+      const result = udm(args);
+      const stderr = result.stderr.replaceAll(outputs, 'OUT');
+      return {
+        ...result,
+        stderr,
+        out: readFileSync(out, 'utf8'),
+        rejects: readFileSync(rejects, 'utf8'),
+      };
+    };
+    const one = run('1');
+    const three = run('3');
+    expect(three).toEqual(one);
+    expect(one.out.split('\n').length).toBeGreaterThan(100);
+    expect(one.rejects).toContain('truncated gzip');
+    expect(one.code).toBe(1);
+    expect(udm(['map', CORPUS, '--jobs', '0']).stderr).toContain('--jobs takes a whole number');
+  });
+
   it('names an unreadable path and still maps the others', () => {
     const run = udm(['map', 'no/such/file.json', path.join(CORPUS, 'panther__DisableKey__1.json')]);
     expect(run.code).toBe(1);
