@@ -13,7 +13,8 @@ import { mappingDomain } from '../rules/contract';
 import { ourRule, prepareRules, ruleFiles } from '../rules/load';
 import { describeRejection, emptyCounts, mapItem, summarize } from '../run/map-run';
 import type { Rule } from '../yaral/ast';
-import { LineWriter, outputFailure, refuseOverwritingInputs, UsageError, type Io } from './io';
+import { LineWriter, outputFailure, refuseOverwritingInputs, UsageError, wholeNumber } from './io';
+import type { Io } from './io';
 import { mapOutcomes } from './map-command';
 import { DEFAULT_LISTS, DEFAULT_RULES, loadMapper } from './mapper';
 import { printWithExcerpts } from './validate-command';
@@ -31,7 +32,10 @@ export interface DetectOptions {
 export async function runDetect(paths: string[], options: DetectOptions, io: Io): Promise<number> {
   const inputs = paths.length ? paths : ['-'];
   refuseOverwritingInputs(inputs, [options.out]);
-  const capacity = parseCount(options.reorderBuffer, DEFAULT_REORDER_BUFFER);
+  const capacity =
+    options.reorderBuffer === undefined
+      ? DEFAULT_REORDER_BUFFER
+      : wholeNumber('--reorder-buffer', options.reorderBuffer, 1, MAX_REORDER_BUFFER);
   const compiled = loadMapper(options.mapping, io);
   if (!compiled) return 2;
   const evaluators = compileRules(options, mappingDomain(compiled.plan), io);
@@ -186,12 +190,5 @@ export class RuleTally {
   }
 }
 
-/** A positive whole number of events, or the default. */
-function parseCount(text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new UsageError(`--reorder-buffer takes a whole number of events, not ${text}`);
-  }
-  return value;
-}
+/** The most events the reorder buffer may hold: about 5 GB of parsed events. */
+const MAX_REORDER_BUFFER = 1_000_000;

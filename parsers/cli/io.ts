@@ -1,7 +1,8 @@
 /** The CLI's standard streams, injectable so tests can run commands in-process. */
 
 import { once } from 'node:events';
-import { closeSync, createWriteStream, fstatSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, fstatSync, mkdirSync } from 'node:fs';
+import { openSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileId } from '../input/walk';
 
@@ -17,6 +18,16 @@ export function processIo(): Io {
 
 /** Raised by a command for a usage problem: the CLI prints it and exits with code 2. */
 export class UsageError extends Error {}
+
+/** An option's value as a whole number in [min, max], written in plain decimal digits. */
+export function wholeNumber(option: string, text: string, min: number, max: number): number {
+  const value = /^[1-9][0-9]*$|^0$/.test(text) ? Number(text) : NaN;
+  if (!(value >= min && value <= max)) {
+    const range = `from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}`;
+    throw new UsageError(`${option} takes a whole number ${range}, not ${JSON.stringify(text)}`);
+  }
+  return value;
+}
 
 /** Writing output failed: `udm map: cannot write out.ndjson: ENOSPC …`, exit code 2. */
 export class OutputError extends Error {
@@ -154,5 +165,24 @@ export function refuseOverwritingInputs(inputs: string[], outputs: (string | und
   for (const output of given) {
     const clash = inputs.find((input) => input !== '-' && identity(input) === identity(output));
     if (clash) throw new UsageError(`refusing to write over the input ${clash}`);
+    const holder = existsSync(output) ? inputs.find((input) => isInside(output, input)) : undefined;
+    if (holder) {
+      throw new UsageError(
+        `refusing to write over ${output}: it is a file in the input directory ${holder}; ` +
+          'write elsewhere, or remove it first if it is an earlier output',
+      );
+    }
+  }
+}
+
+/** Whether `file` lies somewhere under the directory `dir` (links resolved). */
+function isInside(file: string, dir: string): boolean {
+  if (dir === '-') return false;
+  try {
+    if (!statSync(dir).isDirectory()) return false;
+    const relative = path.relative(realpathSync(dir), realpathSync(file));
+    return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  } catch {
+    return false;
   }
 }

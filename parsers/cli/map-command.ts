@@ -8,7 +8,8 @@ import type { CompiledMapping } from '../mapping/compile';
 import type { Mapper } from '../mapping/types';
 import { count, describeRejection, emptyCounts, mapItemToJson, summarize } from '../run/map-run';
 import type { MapCounts, MapOutcome } from '../run/map-run';
-import { LineWriter, outputFailure, refuseOverwritingInputs, UsageError, type Io } from './io';
+import { LineWriter, outputFailure, refuseOverwritingInputs, UsageError, wholeNumber } from './io';
+import type { Io } from './io';
 import { loadMapper } from './mapper';
 
 export interface MapOptions {
@@ -130,12 +131,7 @@ function sinkFor(outputs: Outputs, options: MapOptions, io: Io): ParallelSink {
 }
 
 function jobCount(jobs: string | undefined): number {
-  if (jobs === undefined) return 1;
-  const value = Number(jobs);
-  if (!Number.isInteger(value) || value < 1 || value > 64) {
-    throw new UsageError(`--jobs takes a whole number from 1 to 64, not ${JSON.stringify(jobs)}`);
-  }
-  return value;
+  return jobs === undefined ? 1 : wholeNumber('--jobs', jobs, 1, 64);
 }
 
 function openOutputs(options: MapOptions, io: Io): Outputs {

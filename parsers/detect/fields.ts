@@ -137,21 +137,27 @@ function seconds(v: unknown): number {
 }
 
 function leafValues(node: unknown, leaf: Leaf): Scalar[] {
+  const value = leafValue(node, leaf);
+  return value === undefined ? [] : [value];
+}
+
+/** The leaf's value under `node`, or undefined when it is absent. */
+function leafValue(node: unknown, leaf: Leaf): Scalar | undefined {
   if (leaf.op === 'map') {
     const v = (node as Record<string, unknown> | undefined)?.[leaf.json];
     const member = (v as Record<string, unknown> | undefined)?.[leaf.key];
-    if (member === undefined || member === null) return [];
-    return [typeof member === 'string' ? member : JSON.stringify(member)];
+    if (member === undefined || member === null) return undefined;
+    return typeof member === 'string' ? member : JSON.stringify(member);
   }
   if (leaf.op === 'label') {
     const list = (node as Record<string, unknown> | undefined)?.[leaf.json];
-    if (!Array.isArray(list)) return [];
+    if (!Array.isArray(list)) return undefined;
     const hit = list.find((l) => (l as { key?: unknown })?.key === leaf.key);
-    return hit ? [String((hit as { value?: unknown }).value ?? '')] : [];
+    return hit ? String((hit as { value?: unknown }).value ?? '') : undefined;
   }
-  if (node === undefined || node === null) return [];
-  if (leaf.op === 'seconds') return [seconds(node)];
-  return [plainValue(node, leaf.kind)];
+  if (node === undefined || node === null) return undefined;
+  if (leaf.op === 'seconds') return seconds(node);
+  return plainValue(node, leaf.kind);
 }
 
 function plainValue(node: unknown, kind: UdmKind): Scalar {
@@ -184,10 +190,22 @@ export function readValues(event: UdmEvent, access: FieldAccess, copy?: Copy): S
   return walk(event, 0);
 }
 
-/** One value per copy: the zero value when the field is absent (§3.5). */
+/**
+ * One value per copy: the zero value when the field is absent (§3.5). Each repeated step takes
+ * the copy's element (or its index), so the walk needs no list: the hot path of every filter.
+ */
 export function readOne(event: UdmEvent, access: FieldAccess, copy: Copy): Scalar {
-  const values = readValues(event, access, copy);
-  return values.length ? values[0] : zeroValue(access);
+  let node: unknown = event;
+  for (const seg of access.segments) {
+    const v = (node as Record<string, unknown> | undefined)?.[seg.json];
+    if (!seg.repeated) {
+      node = v;
+      continue;
+    }
+    const at = seg.index ?? copy.get(seg.prefix) ?? -1;
+    node = Array.isArray(v) && at >= 0 ? v[at] : undefined;
+  }
+  return leafValue(node, access.leaf) ?? zeroValue(access);
 }
 
 /** Every element, or the zero value alone for an absent field. */

@@ -42,13 +42,16 @@ function isoSeconds(t: number): string {
   return new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-export function candidates(c: CompiledRule, input: Input): Map<string, Candidate> {
-  const out = new Map<string, Candidate>();
+/** Shared by every event no variable takes (most events, for most rules): never written. */
+const NONE: ReadonlyMap<string, Candidate> = new Map();
+
+export function candidates(c: CompiledRule, input: Input): ReadonlyMap<string, Candidate> {
+  let out: Map<string, Candidate> | undefined;
   for (const v of c.plan.variables) {
     const rows = candidateRows(input.event, v, c.env);
-    if (rows.length) out.set(v.name, { ...input, rows });
+    if (rows.length) (out ??= new Map()).set(v.name, { ...input, rows });
   }
-  return out;
+  return out ?? NONE;
 }
 
 export function toDetection(

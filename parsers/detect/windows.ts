@@ -74,10 +74,13 @@ class WindowRun implements RuleRun {
   /** Candidates older than now − D fit no open window; nor do report marks that old. */
   private prune(now: number): void {
     for (const [name, list] of this.buffers) {
-      this.buffers.set(
-        name,
-        list.filter((x) => x.time >= now - this.D),
-      );
+      // Candidates arrive in time order: the old ones are a prefix, usually empty.
+      if (list.length && list[0].time < now - this.D) {
+        this.buffers.set(
+          name,
+          list.filter((x) => x.time >= now - this.D),
+        );
+      }
     }
     for (const [key, end] of this.reported) if (end < now - this.D) this.reported.delete(key);
   }

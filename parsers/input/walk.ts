@@ -68,7 +68,17 @@ export async function* findSources(
   stdin: () => AsyncIterable<Buffer | string>,
   options: { skip?: ReadonlySet<string>; order?: 'path' | 'time' } = {},
 ): AsyncGenerator<Source> {
-  const skip = options.skip ?? new Set<string>();
+  const sources = eachSource(paths, stdin, options.skip ?? new Set<string>());
+  // Delivery-time order spans every path given: two account folders interleave in time.
+  if (options.order === 'time') yield* await byDeliveryTime(sources);
+  else yield* sources;
+}
+
+async function* eachSource(
+  paths: readonly string[],
+  stdin: () => AsyncIterable<Buffer | string>,
+  skip: ReadonlySet<string>,
+): AsyncGenerator<Source> {
   for (const given of paths) {
     if (given === STDIN_PATH) {
       yield { file: given, open: stdin, rereadable: false };
@@ -81,10 +91,8 @@ export async function* findSources(
       yield { file: given, error: describeError(error) };
       continue;
     }
-    const walk = stats.isDirectory() && walkDirectory(given, stats, new Set(), skip);
-    if (!walk) yield fileSource(given);
-    else if (options.order === 'time') yield* await byDeliveryTime(walk);
-    else yield* walk;
+    if (stats.isDirectory()) yield* walkDirectory(given, stats, new Set(), skip);
+    else yield fileSource(given);
   }
 }
 
@@ -95,9 +103,10 @@ export async function* findSources(
 const DELIVERY_TIME = /_CloudTrail(?:-[A-Za-z]+)?_[a-z0-9-]+_(\d{8}T\d{4}Z)_/;
 
 /**
- * A walk's sources in delivery-time order: files without a CloudTrail name first, in path
- * order, then the delivered files by the time in their names (ties in path order). The walk is
- * gathered first: paths only, a few megabytes for a year of a busy trail.
+ * Sources in delivery-time order: those without a CloudTrail file name first (standard input
+ * among them), in the order given, then the delivered files by the time in their names (ties
+ * in path order). The walk is gathered first: paths only, a few megabytes for a year of a busy
+ * trail.
  */
 async function byDeliveryTime(walk: AsyncIterable<Source>): Promise<Source[]> {
   const sources: { source: Source; time: string }[] = [];

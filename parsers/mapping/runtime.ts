@@ -28,13 +28,33 @@ export function text(value: unknown): string | undefined {
   }
 }
 
-/** Compact JSON text; a value nested too deeply to write back is treated as absent. */
-function json(value: object): string | undefined {
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return undefined;
+/**
+ * How deep an object or array value may nest to be written as text. JSON.stringify's own limit
+ * is the thread's stack, which differs between the main thread and workers; a fixed limit
+ * gives every thread the same answer. CloudTrail values nest a few levels.
+ */
+export const MAX_VALUE_DEPTH = 256;
+
+/** Compact JSON text; a value nested too deeply throws, and the record is rejected. */
+function json(value: object): string {
+  if (nestsDeeper(value, MAX_VALUE_DEPTH)) {
+    throw new Error(`a value nests more than ${MAX_VALUE_DEPTH} levels deep`);
   }
+  return JSON.stringify(value);
+}
+
+/** Whether `value` holds objects or arrays more than `limit` levels deep (no recursion). */
+function nestsDeeper(value: object, limit: number): boolean {
+  const stack: [object, number][] = [[value, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (depth > limit) return true;
+    for (const key in node) {
+      const child = (node as Record<string, unknown>)[key];
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
 }
 
 function isEmptyObject(value: object): boolean {

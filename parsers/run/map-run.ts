@@ -4,6 +4,7 @@
  */
 
 import type { InputItem, RecordOrigin, SkipReason } from '../input/types';
+import { timestamp } from '../mapping/runtime';
 import type { Mapper, UdmEvent } from '../mapping/types';
 
 /** What became of one input item; the event as an object, or as JSON text (`mapItemToJson`). */
@@ -54,7 +55,11 @@ function mapWith<Event>(
 ): MapOutcome<Event> {
   if (item.kind !== 'record') return item;
   const { origin } = item;
-  if (item.shape === 'udm') return { kind: 'event', origin, event: asGiven(item.envelope) };
+  if (item.shape === 'udm') {
+    const problem = udmTimeProblem(item.envelope);
+    if (problem) return { kind: 'reject', origin, reason: problem, raw: item.raw };
+    return { kind: 'event', origin, event: asGiven(item.envelope) };
+  }
 
   const issues: string[] = [];
   let event: Event;
@@ -64,13 +69,24 @@ function mapWith<Event>(
       return { kind: 'skip', origin, reason: 'non-kms', detail: elsewhere };
     event = map(item.envelope, issues);
   } catch (err) {
-    // Only a hostile record gets here (JSON.stringify of a value nested too deeply, say).
+    // Only a hostile record gets here (a value nested too deeply to write as text, say).
     const reason = `cannot map: ${err instanceof Error ? err.message : String(err)}`;
     return { kind: 'reject', origin, reason, raw: item.raw };
   }
   if (issues.length > 0)
     return { kind: 'reject', origin, reason: issues.join('; '), raw: item.raw };
   return { kind: 'event', origin, event };
+}
+
+/**
+ * A UDM event is passed through unchanged, but like a raw record it needs a usable time: the
+ * rules order events by it.
+ */
+function udmTimeProblem(event: UdmEvent): string | undefined {
+  const time = (event.metadata as { eventTimestamp?: unknown } | undefined)?.eventTimestamp;
+  if (timestamp(time) !== undefined) return undefined;
+  const shown = JSON.stringify(time ?? null).slice(0, 60);
+  return `UDM event without a usable metadata.eventTimestamp (${shown})`;
 }
 
 export function count(counts: MapCounts, outcome: MapOutcome<unknown>): void {

@@ -61,8 +61,26 @@ describe('udm detect', () => {
     const quiet = await udm(['detect', SAMPLE, '--reorder-buffer', '3', '--quiet']);
     expect(quiet.stderr).not.toContain('already evaluated');
     const bad = await udm(['detect', SAMPLE, '--reorder-buffer', '0']);
-    expect(bad.stderr).toContain('--reorder-buffer takes a whole number of events, not 0');
+    expect(bad.stderr).toContain(
+      '--reorder-buffer takes a whole number from 1 to 1,000,000, not "0"',
+    );
     expect(bad.code).toBe(2);
+  });
+
+  it('rejects UDM events without a usable event time instead of placing them in 1970', async () => {
+    const mapped = (await udm(['map', SAMPLE])).stdout.trim().split('\n');
+    const event = JSON.parse(mapped[0]);
+    const withTime = (time: unknown) =>
+      JSON.stringify({ ...event, metadata: { ...event.metadata, eventTimestamp: time } });
+    const bad = ['garbage', '2024-02-30T00:00:00Z', '+275760-09-13T00:00:00Z', 7].map(withTime);
+    const input = [...bad, JSON.stringify({ metadata: {} }), mapped[1]].join('\n');
+    const run = await udm(['detect', '-'], input);
+    expect(run.stderr).toContain('read 6, mapped 1, skipped 0, rejected 5');
+    expect(run.stderr).toMatch(
+      /-:1: record 0: UDM event without a usable metadata\.eventTimestamp/,
+    );
+    expect(run.stdout).not.toContain('1970');
+    expect(run.code).toBe(1);
   });
 
   it('refuses to write over its input, and skips its own output in a directory', async () => {
@@ -75,9 +93,12 @@ describe('udm detect', () => {
       readFileSync(path.join(SAMPLE, 'ndjson', 'kms-records.ndjson'), 'utf8'),
     );
     const out = path.join(dir, 'detections.ndjson');
-    await udm(['detect', dir, '--out', out]);
+    const first = await udm(['detect', dir, '--out', out]);
+    expect(first.stderr).toContain('read 8, mapped 8, skipped 0, rejected 0');
+    // Once it exists, a file in the input directory could be an input: it is not written over.
     const again = await udm(['detect', dir, '--out', out]);
-    expect(again.stderr).toContain('read 8, mapped 8, skipped 0, rejected 0');
+    expect(again).toMatchObject({ code: 2 });
+    expect(again.stderr).toContain(`refusing to write over ${out}`);
   });
 
   it('stops on a rule error, names it at its line, and says which rules do not run', async () => {

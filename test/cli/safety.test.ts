@@ -39,6 +39,23 @@ describe('udm map outputs', () => {
     expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(8);
   });
 
+  it('never writes over a file that sits in a directory it reads', async () => {
+    const dir = temp();
+    const [a, b] = [path.join(dir, 'a.ndjson'), path.join(dir, 'b.ndjson')];
+    copyFileSync(NDJSON, a);
+    copyFileSync(NDJSON, b);
+    for (const args of [
+      ['--out', a],
+      ['--rejects', b],
+    ]) {
+      const run = await udm(['map', dir, ...args]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`refusing to write over ${args[1]}: it is a file in the input`);
+    }
+    expect(readFileSync(a, 'utf8')).toBe(readFileSync(NDJSON, 'utf8'));
+    expect(readFileSync(b, 'utf8')).toBe(readFileSync(NDJSON, 'utf8'));
+  });
+
   it('says in one line that an output cannot be written, with exit code 2', async () => {
     const dir = temp();
     mkdirSync(path.join(dir, 'taken'));

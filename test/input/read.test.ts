@@ -244,6 +244,14 @@ describe('readInputs: paths', () => {
     expect(await order()).toEqual(names.map((n) => path.basename(n)));
     const byTime = [names[4], names[2], names[0], names[3], names[1]];
     expect(await order('time')).toEqual(byTime.map((n) => path.basename(n)));
+    // Across paths given one by one too: the two regions' folders interleave.
+    const regions = ['eu-west-1', 'us-east-1'].map((r) =>
+      path.join(root, 'AWSLogs/1/CloudTrail', r),
+    );
+    const across = (await collect(regions, { order: 'time' })).map((i) =>
+      path.basename(i.origin.file),
+    );
+    expect(across).toEqual(byTime.slice(1).map((n) => path.basename(n)));
   });
 
   it('reports a directory loop instead of following it forever', async () => {

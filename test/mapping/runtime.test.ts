@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   after,
+  MAX_VALUE_DEPTH,
   jsonString,
   parseTimestamp,
   put,
@@ -82,6 +83,17 @@ describe('text', () => {
     expect(text(false)).toBe('false');
     expect(text(['Encrypt', 'Decrypt'])).toBe('["Encrypt","Decrypt"]');
     expect(text({ Department: 'Engineering' })).toBe('{"Department":"Engineering"}');
+  });
+
+  it('refuses a value nested deeper than MAX_VALUE_DEPTH, the same in every thread', () => {
+    const nest = (levels: number) => {
+      let value: unknown = 1;
+      for (let i = 0; i < levels; i++) value = { a: value };
+      return value;
+    };
+    expect(text(nest(MAX_VALUE_DEPTH))).toMatch(/^\{"a":\{"a":/);
+    expect(() => text(nest(MAX_VALUE_DEPTH + 1))).toThrow(/nests more than 256 levels deep/);
+    expect(() => text(nest(100_000))).toThrow(/nests more than 256 levels deep/);
   });
 
   it('treats empty and non-data values as absent', () => {
