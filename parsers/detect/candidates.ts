@@ -1,6 +1,6 @@
 /** Step 1 of §11.2: the binding rows with which an event is a candidate for one variable. */
 
-import type { ExprOf } from '../yaral/ast';
+import type { Expr, ExprOf } from '../yaral/ast';
 import type { VariablePlan } from './analyze';
 import { scalarOf, truthy } from './compare';
 import { type Env, evaluate, type Scope } from './expr';
@@ -62,11 +62,48 @@ function bind(plan: VariablePlan, scope: Scope, env: Env): Record<string, Scalar
 
 const NO_COPY: Copy = new Map();
 
+/**
+ * The filters that read no repeated field, tested in the order that has rejected events most
+ * often so far: filters are pure, so their order changes nothing but time, and the first
+ * (`product_name = "AWS Key Management Service"` in every KMS rule) is often the one that
+ * rejects nothing.
+ */
+class EventFilters {
+  private readonly rejected: number[];
+  private tested = 0;
+
+  constructor(private readonly filters: Expr[]) {
+    this.rejected = filters.map(() => 0);
+  }
+
+  pass(scope: Scope, env: Env): boolean {
+    if ((++this.tested & 1023) === 0) this.reorder();
+    for (let i = 0; i < this.filters.length; i++) {
+      if (truthy(evaluate(this.filters[i], scope, env))) continue;
+      this.rejected[i]++;
+      return false;
+    }
+    return true;
+  }
+
+  private reorder(): void {
+    const order = this.filters.map((filter, i) => ({ filter, n: this.rejected[i] }));
+    order.sort((a, b) => b.n - a.n);
+    order.forEach((entry, i) => {
+      this.filters[i] = entry.filter;
+      this.rejected[i] = entry.n;
+    });
+  }
+}
+
+const eventFilters = new WeakMap<VariablePlan, EventFilters>();
+
 export function candidateRows(event: UdmEvent, plan: VariablePlan, env: Env): Row[] {
   // Most events fail a filter that does not depend on the copy (the event name, say): test
   // those once, before any copy is made.
-  const whole = copyScope(event, NO_COPY);
-  if (!plan.eventFilters.every((f) => truthy(evaluate(f, whole, env)))) return [];
+  let filters = eventFilters.get(plan);
+  if (!filters) eventFilters.set(plan, (filters = new EventFilters([...plan.eventFilters])));
+  if (!filters.pass(copyScope(event, NO_COPY), env)) return [];
 
   const rows = new Map<string, Row>();
   for (const copy of enumerateCopies(event, plan.prefixes)) {
