@@ -86,3 +86,28 @@ describe('DetectionStream', () => {
     expect(found + stream.finish().length).toBe(2000);
   });
 });
+
+describe('filter order', () => {
+  it('gives the same detections after the engine reorders filters by how often they reject', () => {
+    const rule = () =>
+      compile(`rule one {
+ meta:
+  a = "b"
+ events:
+  $e.metadata.product_name = "AWS Key Management Service"
+  $e.metadata.product_event_type = "DisableKey"
+ condition:
+  $e
+}`);
+    const events = Array.from({ length: 3000 }, (_, i) =>
+      variant(i % 3 ? schedule : disable, `e${i}`, i),
+    );
+    // Past 1,024 events the event-type test, which rejects two in three, moves first.
+    const found = detect([rule()], events);
+    expect(found).toHaveLength(1000);
+    expect(found.map((d) => d.events.e[0])).toEqual(
+      events.filter((_, i) => i % 3 === 0).map((e) => (e.metadata as any).productLogId),
+    );
+    expect(detect([rule()], events.slice(0, 300))).toEqual(found.slice(0, 100));
+  });
+});
