@@ -106,12 +106,15 @@ export function candidateRows(event: UdmEvent, plan: VariablePlan, env: Env): Ro
   if (!filters.pass(copyScope(event, NO_COPY), env)) return [];
 
   const rows = new Map<string, Row>();
+  // Copies that differ only in elements no later predicate reads are the same row; without
+  // bindings or tuple predicates every copy is, and the first that passes is the only row.
+  const oneRow = plan.bindings.length === 0 && plan.tuplePrefixes.length === 0;
   for (const copy of enumerateCopies(event, plan.prefixes)) {
     const scope = copyScope(event, copy);
     if (!plan.filters.every((f) => truthy(evaluate(f, scope, env)))) continue;
     const placeholders = bind(plan, scope, env);
     if (!placeholders) continue;
-    // Copies that differ only in elements no later predicate reads are the same row.
+    if (oneRow) return [{ copy, placeholders }];
     const key = JSON.stringify([placeholders, plan.tuplePrefixes.map((p) => copy.get(p))]);
     if (!rows.has(key)) rows.set(key, { copy, placeholders });
     if (rows.size >= MAX_ROWS) break;
