@@ -144,8 +144,11 @@ export class JsonScanner {
    * read: valid JSON has none inside strings, and a span that fails recounts from its text.
    */
   private line: number;
-  /** The last search for a newline in this chunk: where it started, what it found. */
-  private newlineFrom = 0;
+  /**
+   * The last search for a newline in this chunk: where it started (Infinity: none yet), what it
+   * found (-1: none up to the chunk's end).
+   */
+  private newlineFrom = Infinity;
   private newlineAt = -1;
 
   private mode = TOP;
@@ -186,7 +189,7 @@ export class JsonScanner {
     this.buf = chunk;
     this.pos = 0;
     this.start = 0;
-    this.newlineFrom = 0;
+    this.newlineFrom = Infinity;
     this.newlineAt = -1;
     while (this.pos < chunk.length) this.step();
     this.retireChunk();
