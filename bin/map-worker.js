@@ -1,5 +1,6 @@
 'use strict';
-// A worker thread of a parallel `udm map` (parsers/run/map-worker.ts). It loads a handful of
+// A worker thread of a parallel `udm map` (parsers/run/map-worker.ts), or of `udm bench`'s
+// in-process measurements (the module its workerData names as `entry`). It loads a handful of
 // TypeScript modules, transpiled by SWC, the transpiler ts-node uses for the CLI. ts-node itself
 // is not loaded here: it brings the TypeScript compiler along to read tsconfig.json, about
 // 45 MB per thread, and these modules need nothing from the config but the target below.
@@ -18,4 +19,4 @@ require.extensions['.ts'] = (module, filename) => {
   module._compile(code, filename);
 };
 
-require('../parsers/run/map-worker.ts');
+require(require('node:worker_threads').workerData?.entry ?? '../parsers/run/map-worker.ts');

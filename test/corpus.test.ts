@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readInputs } from '../parsers/input/read';
 import { compileMappingOrThrow } from '../parsers/mapping/compile';
+import { needsNoEscaping } from '../parsers/mapping/runtime';
 import { count, emptyCounts, mapItem, type MapOutcome } from '../parsers/run/map-run';
 import { udmProblems } from './udm-checks';
 
@@ -95,19 +96,44 @@ describe('the compiled writer (mapToJson)', () => {
   const parseable = FILES.filter((f) => !f.endsWith('.broken.json'));
 
   it('writes every corpus record byte for byte as JSON.stringify of its event', async () => {
-    let compared = 0;
+    let [compared, verbatim] = [0, 0];
     for (const file of parseable) {
       for await (const item of readInputs([path.join(DIR, file)])) {
         if (item.kind !== 'record' || item.shape === 'udm') continue;
-        const [a, b] = [[], []] as string[][];
-        expect(mapper.mapToJson(item.envelope, a)).toBe(
-          JSON.stringify(mapper.map(item.envelope, b)),
-        );
+        const [a, b, c] = [[], [], []] as string[][];
+        const expected = JSON.stringify(mapper.map(item.envelope, b));
+        expect(mapper.mapToJson(item.envelope, a)).toBe(expected);
+        expect(mapper.mapToJson(item.envelope, c, needsNoEscaping(item.raw))).toBe(expected);
         expect(a).toEqual(b);
+        expect(c).toEqual(b);
         compared++;
+        if (needsNoEscaping(item.raw)) verbatim++;
       }
     }
     expect(compared).toBeGreaterThan(100);
+    expect(verbatim).toBeGreaterThan(50);
+    expect(verbatim).toBeLessThan(compared);
+  });
+
+  it('copies a clean record verbatim, escaping only the JSON it makes of objects and arrays', () => {
+    const record = {
+      eventTime: '2024-01-01T00:00:00Z',
+      eventSource: 'kms.amazonaws.com',
+      eventName: 'CreateGrant',
+      userAgent: '[not json] {nor this',
+      requestParameters: {
+        keyId: '{starts like json',
+        operations: ['Encrypt', 'Decrypt'],
+        encryptionContext: { 'aws:ebs:id': 'vol-1', n: [1, { deep: 'é \u{1F600}' }] },
+      },
+      resources: [{ ARN: 'arn:aws:kms:us-east-1:1:key/k', type: 'AWS::KMS::Key' }],
+    };
+    const raw = JSON.stringify(record);
+    expect(needsNoEscaping(raw)).toBe(true);
+    const data = { detail: JSON.parse(raw) as unknown } as Record<string, unknown>;
+    const text = mapper.mapToJson(data, [], true);
+    expect(text).toBe(JSON.stringify(mapper.map(data, [])));
+    expect(JSON.parse(text).additional.operations).toBe('["Encrypt","Decrypt"]');
   });
 
   it('escapes what JSON needs escaped in any value, and keeps hostile keys as data', () => {

@@ -6,6 +6,7 @@
  * reference interpreter on a sample. Only the work is timed, not the reading.
  */
 
+import { needsNoEscaping } from '../mapping/runtime';
 import type { Mapper } from '../mapping/types';
 import { row, type Row } from './figures';
 import { lineBatches } from './lines';
@@ -58,7 +59,7 @@ function recordPath(mapper: Mapper, lines: string[]): number {
     const envelope = { detail: JSON.parse(line) as unknown } as Envelope;
     const issues: string[] = [];
     if (mapper.accept(envelope) !== undefined) continue;
-    n += Buffer.byteLength(mapper.mapToJson(envelope, issues));
+    n += Buffer.byteLength(mapper.mapToJson(envelope, issues, needsNoEscaping(line)));
   }
   return n;
 }

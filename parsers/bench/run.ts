@@ -12,7 +12,8 @@ import { copyLines, measureDetect, measureJq, measureMap, writeUdmSubset } from 
 import type { Tools } from './external';
 import type { Figures, Machine, Row } from './figures';
 import { generateCorpus, type Corpus } from './generate';
-import { measureInProcess, measureInterpreter } from './in-process';
+import { measureInterpreter } from './in-process';
+import { measureInProcessApart } from './in-process-worker';
 import { loadSeedRecords } from './seeds';
 
 export const DEFAULT_RECORDS = 1_000_000;
@@ -55,7 +56,8 @@ export async function runBenchmark(options: BenchOptions): Promise<Figures> {
     say(`${row.label}: ${row.skipped ?? `${Math.round(row.perSecond)} records/s`}`);
   };
   say('measuring in process: floor, compiled mapper, per-record path');
-  const inProcess = await measureInProcess(corpus.ndjson, compiled.mapper);
+  const filename = 'mappings/aws_kms.yaml (compiled in memory)';
+  const inProcess = await measureInProcessApart(corpus.ndjson, compiled.source, filename);
   inProcess.rows.forEach(add);
   const sample = Math.min(options.interpreterSample ?? INTERPRETER_SAMPLE, corpus.records);
   add(await measureInterpreter(corpus.ndjson, interpret(compiled.plan), sample));

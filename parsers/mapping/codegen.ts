@@ -10,7 +10,7 @@
  */
 
 import type { Condition, Mapping, SourcePath, Transform } from './model';
-import type { Plan, PlannedRow, Target } from './resolve';
+import type { Plan, PlannedRow } from './resolve';
 import { requiredMessage, rowSources } from './rows';
 import { comment, Emitter, IDENTIFIER, property, quote } from './emit';
 import { layoutRows } from './layout';
@@ -19,7 +19,7 @@ import { parseSourcePath, type PathStep } from './source-path';
 
 export { comment, quote } from './emit';
 
-export const GENERATOR_VERSION = '1';
+export const GENERATOR_VERSION = '2';
 
 /**
  * `base?.key` or `base?.["key-id"]`: a property read that cannot throw on missing data. An
@@ -62,7 +62,7 @@ export function generateMapperModule(plan: Plan): string {
     '',
     `module.exports = function create${name}Mapper(rt) {`,
     '  const { text, timestamp, after, isIp, child, list, first, put, at, each, hasAny } = rt;',
-    '  const { missing, notFor, jsonString } = rt;',
+    '  const { missing, notFor, jsonString, jsonStringAfter, hasValue } = rt;',
     ...body.hoisted().map((line) => '  ' + line),
     '',
     body.text(),
@@ -116,8 +116,9 @@ function emitMap(out: Emitter, plan: Plan): void {
   });
   out.line();
   out.line(comment('The same event as JSON text, written without building it first.'));
-  out.block(`function map${name}ToJson(data, issues) {`, () => {
-    out.line(`return write${name}(rowValues${name}(data, issues));`);
+  out.line(comment('`verbatim`: the caller checked that no string of the record needs escaping.'));
+  out.block(`function map${name}ToJson(data, issues, verbatim) {`, () => {
+    out.line(`return write${name}(rowValues${name}(data, issues), verbatim === true);`);
   });
 }
 
@@ -126,12 +127,12 @@ function emitRowValues(out: Emitter, plan: Plan): void {
   const { mapping } = plan;
   out.line(comment("Each row's value for one record, under the row's id (undefined: none)."));
   out.block(`function rowValues${pascalCase(mapping.logType)}(data, issues) {`, () => {
-    out.line('const r = {};');
-    out.line('let v;');
+    out.line(comment('Every slot is declared up front, so all records share one object shape.'));
+    out.line(`const r = ${valuesLiteral(plan.rows)};`);
     const shared = sharedReads(plan.rows);
     if (shared.size) out.line(comment('What several rows read, looked up once per record.'));
     emitSharedReads(out, shared);
-    const scope = { data: 'data', udm: 'udm', depth: 0, shared };
+    const scope = { data: 'data', values: 'r', depth: 0, shared, computed: new Map() };
     for (const row of plan.rows) emitRowValue(out, mapping, row, scope);
     out.line();
     out.line('return r;');
@@ -206,44 +207,39 @@ interface Scope {
   shared?: Map<SourcePath, string>;
   /** The variable holding what source paths start from. */
   data: string;
-  /** The variable holding the message that targets start from. */
-  udm: string;
+  /** The variable holding the row values (`r`, or `r1` for one item of a for_each row). */
+  values: string;
   depth: number;
+  /** The slot of the first row that computed each value, so no later row computes it again. */
+  computed: Map<string, string>;
 }
 
-function emitRow(out: Emitter, mapping: Mapping, row: PlannedRow, scope: Scope): void {
-  out.line();
-  out.line(comment(`${mapping.file}:${row.loc.line} ${row.id}${specNote(row)}: ${row.target}`));
-  if (row.kind === 'for_each') return emitForEach(out, mapping, row, scope);
-
-  const value = valueExpression(out, row, scope);
-  const guard = row.when.length ? conditionExpression(out, row, scope) : undefined;
-  if (row.kind === 'constant') {
-    const write = writeStatement(row.out, scope.udm, value);
-    return out.line(guard ? `if (${guard}) ${write}` : write);
-  }
-  out.line(guard ? `v = ${guard} ? ${value} : undefined;` : `v = ${value};`);
-  const write = writeStatement(row.out, scope.udm, 'v');
-  // A value table with a default always yields a value: no test needed.
-  if (row.kind === 'table' && row.fallback !== undefined && !guard) return out.line(write);
-  out.line(`if (v !== undefined) ${write}`);
-  if (row.required) out.line(`else ${missingStatement(mapping, row, scope)}`);
+/** `{ region: undefined, … }`: a slot for each row's value. */
+function valuesLiteral(rows: PlannedRow[]): string {
+  const key = (id: string) => (IDENTIFIER.test(id) ? id : quote(id));
+  return `{ ${rows.map((row) => `${key(row.id)}: undefined`).join(', ')} }`;
 }
 
-/** A top-level row: its value goes to `r.<id>`, and phase 2 places it. */
+/** A row: its value goes to `r.<id>` (an item's values for for_each), and phase 2 places it. */
 function emitRowValue(out: Emitter, mapping: Mapping, row: PlannedRow, scope: Scope): void {
   out.line();
   out.line(comment(`${mapping.file}:${row.loc.line} ${row.id}${specNote(row)}: ${row.target}`));
-  const slot = property('r', row.id);
+  const slot = property(scope.values, row.id);
   if (row.kind === 'for_each') return emitForEachValue(out, mapping, row, scope, slot);
 
   const value = valueExpression(out, row, scope);
   const guard = row.when.length ? conditionExpression(out, row, scope) : undefined;
-  out.line(guard ? `${slot} = ${guard} ? ${value} : undefined;` : `${slot} = ${value};`);
+  const expression = guard ? `${guard} ? ${value} : undefined` : value;
+  const earlier = scope.computed.get(expression);
+  if (earlier === undefined) scope.computed.set(expression, slot);
+  out.line(`${slot} = ${earlier ?? expression};${earlier ? ' // the same value' : ''}`);
   if (row.required) out.line(`if (${slot} === undefined) ${missingStatement(mapping, row, scope)}`);
 }
 
-/** A top-level for_each row: the elements it makes, in source order (maybe none). */
+/**
+ * A for_each row: the row values of each item, in source order, leaving out items for which
+ * no row found anything (they would make empty elements).
+ */
 function emitForEachValue(
   out: Emitter,
   mapping: Mapping,
@@ -251,13 +247,15 @@ function emitForEachValue(
   scope: Scope,
   slot: string,
 ): void {
+  const depth = scope.depth + 1;
+  const [item, values] = [`item${depth}`, `r${depth}`];
   out.line(`${slot} = [];`);
-  out.block(`for (const item1 of each(${source(scope, row.source)})) {`, () => {
-    out.line('const element1 = {};');
-    const inner = { data: 'item1', udm: 'element1', depth: 1 };
-    for (const childRow of row.children) emitRow(out, mapping, childRow, inner);
+  out.block(`for (const ${item} of each(${source(scope, row.source)})) {`, () => {
+    out.line(`const ${values} = ${valuesLiteral(row.children)};`);
+    const inner = { data: item, values, depth, computed: new Map() };
+    for (const childRow of row.children) emitRowValue(out, mapping, childRow, inner);
     out.line();
-    out.line(`if (hasAny(element1)) ${slot}.push(element1);`);
+    out.line(`if (hasValue(${values})) ${slot}.push(${values});`);
   });
 }
 
@@ -320,41 +318,4 @@ function singleCondition(out: Emitter, rowId: string, condition: Condition, scop
     case 'is_ip':
       return `${condition.expected ? '' : '!'}isIp(${value})`;
   }
-}
-
-/** The statement that stores `value` at the row's target, creating parents on the way. */
-function writeStatement(target: Target, udm: string, value: string): string {
-  let parent = udm;
-  for (const step of target.parents) {
-    parent = `${step.how === 'first' ? 'first' : 'child'}(${parent}, ${quote(step.jsonName)})`;
-  }
-  const field = quote(target.field);
-  switch (target.write.mode) {
-    case 'set':
-      return `${property(parent, target.field)} = ${value};`;
-    case 'push':
-      return `list(${parent}, ${field}).push(${value});`;
-    case 'label': {
-      const key = quote(target.write.key);
-      return `list(${parent}, ${field}).push({ key: ${key}, value: ${value} });`;
-    }
-    case 'struct':
-      return `put(child(${parent}, ${field}), ${quote(target.write.key)}, ${value});`;
-    case 'element':
-      return `list(${parent}, ${field}).push(${value});`;
-  }
-}
-
-function emitForEach(out: Emitter, mapping: Mapping, row: PlannedRow, scope: Scope): void {
-  if (row.kind !== 'for_each') return;
-  const depth = scope.depth + 1;
-  const item = `item${depth}`;
-  const element = `element${depth}`;
-  out.block(`for (const ${item} of each(${source(scope, row.source)})) {`, () => {
-    out.line(`const ${element} = {};`);
-    const inner = { data: item, udm: element, depth };
-    for (const childRow of row.children) emitRow(out, mapping, childRow, inner);
-    out.line();
-    out.line(`if (hasAny(${element})) ${writeStatement(row.out, scope.udm, element)}`);
-  });
 }

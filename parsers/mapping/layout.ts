@@ -33,14 +33,23 @@ export interface RowFacts {
   always: boolean;
   /** The value, when it is the same for every record. */
   constant?: string;
+  /**
+   * The value is one of the record's strings (or a timestamp made of one), or a value the
+   * mapping declares that needs no escaping: when the record's strings need none, it is
+   * written as it is (`jsonStringAfter`). Text cut out of a string (`after`) is not: the
+   * string may be JSON the mapping made of an object.
+   */
+  verbatim: boolean;
 }
 
 export interface Layout {
   root: MessageNode;
   facts: Map<string, RowFacts>;
+  /** The layout of one element, for each for_each row among these rows. */
+  elements: Map<string, Layout>;
 }
 
-/** The layout of the top-level rows (for_each children build their elements themselves). */
+/** The layout of a list of rows: the top-level rows, or the children of a for_each row. */
 export function layoutRows(rows: PlannedRow[]): Layout {
   const root: MessageNode = { kind: 'message', repeated: false, fields: new Map() };
   for (const row of rows) {
@@ -51,13 +60,32 @@ export function layoutRows(rows: PlannedRow[]): Layout {
       throw error;
     }
   }
-  return { root, facts: new Map(rows.map((row) => [row.id, factsOf(row)])) };
+  const facts = new Map(rows.map((row) => [row.id, factsOf(row)]));
+  const elements = new Map<string, Layout>();
+  for (const row of rows)
+    if (row.kind === 'for_each') elements.set(row.id, layoutRows(row.children));
+  return { root, facts, elements };
 }
 
 function factsOf(row: PlannedRow): RowFacts {
-  if (row.when.length) return { always: false };
-  if (row.kind === 'constant') return { always: true, constant: row.value };
-  return { always: row.kind === 'table' && row.fallback !== undefined };
+  const verbatim = isVerbatim(row);
+  if (row.when.length) return { always: false, verbatim };
+  if (row.kind === 'constant') return { always: true, constant: row.value, verbatim };
+  return { always: row.kind === 'table' && row.fallback !== undefined, verbatim };
+}
+
+function isVerbatim(row: PlannedRow): boolean {
+  const plain = (value: string) => JSON.stringify(value) === `"${value}"`;
+  switch (row.kind) {
+    case 'copy':
+      return row.transform === undefined || row.transform.name === 'timestamp';
+    case 'constant':
+      return plain(row.value);
+    case 'table':
+      return row.table.every(([, value]) => plain(value)) && plain(row.fallback ?? '');
+    default:
+      return false;
+  }
 }
 
 function place(root: MessageNode, row: PlannedRow): void {

@@ -3,10 +3,11 @@
  * the UDM event, following the layout. `build` makes the event as an object (what tests, rules
  * and `udm explain` read); `write` makes the same event as JSON text without building objects,
  * which is what `udm map` prints. Both visit messages depth first, so a message is made only
- * once its fields are known and an empty one is never written.
+ * once its fields are known and an empty one is never written. Each for_each row gets a build
+ * and a write function of its own for one element, called with one item's row values.
  */
 
-import { comment, type Emitter, property, quote } from './emit';
+import { camelCase, comment, type Emitter, property, quote } from './emit';
 import type { Field, Layout, MessageNode, RowFacts } from './layout';
 
 /** JavaScript's reserved words: a UDM field name could be one, a local's name cannot. */
@@ -25,6 +26,7 @@ class Names {
   private readonly taken = new Set([
     ...['r', 'v', 'udm', 'data', 'issues', 'text', 'timestamp', 'after', 'isIp', 'child'],
     ...['list', 'first', 'put', 'at', 'each', 'hasAny', 'missing', 'notFor', 'jsonString'],
+    ...['jsonStringAfter', 'hasValue', 'verbatim', 'item', 'element'],
     ...RESERVED,
   ]);
 
@@ -51,11 +53,56 @@ function placeLatest(out: Emitter, writers: string[], statement: (value: string)
   out.line(`if (v !== undefined) ${statement('v')}`);
 }
 
-export function emitBuild(out: Emitter, name: string, { root }: Layout): void {
+/**
+ * The name each for_each row's element functions take after `build` and `write`: the mapping's
+ * name and the row id (`AwsKmsResources`), for the rows of every level.
+ */
+function elementNames(name: string, layout: Layout): Map<string, string> {
+  const names = new Map<string, string>();
+  const taken = new Set([name]);
+  const visit = (level: Layout) => {
+    for (const [rowId, element] of level.elements) {
+      const base = name + camelCase(rowId).replace(/^./, (c) => c.toUpperCase());
+      let minted = base;
+      for (let i = 2; taken.has(minted); i++) minted = `${base}${i}`;
+      taken.add(minted);
+      names.set(rowId, minted);
+      visit(element);
+    }
+  };
+  visit(layout);
+  return names;
+}
+
+/** Every element layout below `layout`, with its for_each row's id, outermost first. */
+function elementLayouts(layout: Layout): [string, Layout][] {
+  return [...layout.elements].flatMap(([rowId, element]) => [
+    [rowId, element] as [string, Layout],
+    ...elementLayouts(element),
+  ]);
+}
+
+interface BuildContext {
+  names: Names;
+  /** The element functions' names, by for_each row id. */
+  elements: Map<string, string>;
+}
+
+export function emitBuild(out: Emitter, name: string, layout: Layout): void {
+  const elements = elementNames(name, layout);
+  for (const [rowId, element] of elementLayouts(layout)) {
+    out.line(comment(`One element of for_each row ${rowId}, made of one item's row values.`));
+    out.block(`function build${elements.get(rowId)}(r) {`, () => {
+      out.line('let v;');
+      buildMessage(out, element.root, ['element'], 'element', { names: new Names(), elements });
+      out.line('return element;');
+    });
+    out.line();
+  }
   out.line(comment('The UDM event made of the row values, as an object.'));
   out.block(`function build${name}(r) {`, () => {
     out.line('let v;');
-    buildMessage(out, root, ['udm'], 'udm', new Names());
+    buildMessage(out, layout.root, ['udm'], 'udm', { names: new Names(), elements });
     out.line('return udm;');
   });
 }
@@ -65,13 +112,14 @@ function buildMessage(
   node: MessageNode,
   path: string[],
   own: string,
-  names: Names,
+  context: BuildContext,
 ): void {
+  const { names } = context;
   const locals = new Map<string, string>();
   for (const [key, value] of node.fields) {
     if (value.kind !== 'message') continue;
     const local = names.mint(fieldPath(path, key));
-    buildMessage(out, value, [...path, key], local, names);
+    buildMessage(out, value, [...path, key], local, context);
     locals.set(key, local);
   }
 
@@ -83,7 +131,8 @@ function buildMessage(
       const placed = value.repeated ? `[${local}]` : local;
       out.line(`if (hasAny(${local})) ${property(own, key)} = ${placed};`);
     } else if (value.kind !== 'message') {
-      buildField(out, property(own, key), value, () => names.mint(fieldPath(path, key)));
+      const local = () => names.mint(fieldPath(path, key));
+      buildField(out, property(own, key), value, local, context.elements);
     }
   }
   out.line();
@@ -94,7 +143,13 @@ function fieldPath(path: string[], key: string): string[] {
   return [...path.slice(1), key];
 }
 
-function buildField(out: Emitter, slot: string, field: Field, local: () => string): void {
+function buildField(
+  out: Emitter,
+  slot: string,
+  field: Field,
+  local: () => string,
+  elements: Map<string, string>,
+): void {
   switch (field.kind) {
     case 'scalar':
       return placeLatest(out, field.writers, (value) => `${slot} = ${value};`);
@@ -116,8 +171,12 @@ function buildField(out: Emitter, slot: string, field: Field, local: () => strin
       return out.line(`if (hasAny(${map})) ${slot} = ${map};`);
     }
     case 'elements': {
-      const lists = field.writers.map((id) => property('r', id));
-      out.line(`v = ${lists.length === 1 ? lists[0] : `[...${lists.join(', ...')}]`};`);
+      const lists = field.writers.map((id) => `${property('r', id)}.map(build${elements.get(id)})`);
+      if (lists.length === 1) {
+        const list = property('r', field.writers[0]);
+        return out.line(`if (${list}.length) ${slot} = ${lists[0]};`);
+      }
+      out.line(`v = [...${lists.join(', ...')}];`);
       return out.line(`if (v.length) ${slot} = v;`);
     }
   }
@@ -147,13 +206,26 @@ function buildList(
  * built event gives (a test holds them to it).
  *
  * What the compiler knows is written once: constant fields and messages become literals, and a
- * comma is tested for only where no earlier field of the message is sure to be there.
+ * comma is tested for only where no earlier field of the message is sure to be there. Each
+ * string value goes through `jsonStringAfter` with the literal before it, so a value needs two
+ * joins, not four.
  */
 export function emitWrite(out: Emitter, name: string, layout: Layout): void {
+  const elements = elementNames(name, layout);
+  for (const [rowId, element] of elementLayouts(layout)) {
+    out.line(comment(`One element of for_each row ${rowId} as JSON text.`));
+    out.block(`function write${elements.get(rowId)}(r, verbatim) {`, () => {
+      out.line('let v;');
+      const context = { names: new Names(), facts: element.facts, elements };
+      const text = writeMessage(out, element.root, [], 'element', context);
+      out.line(`return ${concat(wrapped(text, '{', '}'))};`);
+    });
+    out.line();
+  }
   out.line(comment('The same event as JSON text, appended piece by piece.'));
-  out.block(`function write${name}(r) {`, () => {
+  out.block(`function write${name}(r, verbatim) {`, () => {
     out.line('let v;');
-    const context = { names: new Names(), facts: layout.facts };
+    const context = { names: new Names(), facts: layout.facts, elements };
     const text = writeMessage(out, layout.root, [], 'udm', context);
     out.line(`return ${concat(wrapped(text, '{', '}'))};`);
   });
@@ -162,13 +234,20 @@ export function emitWrite(out: Emitter, name: string, layout: Layout): void {
 interface WriteContext {
   names: Names;
   facts: Map<string, RowFacts>;
+  /** The element functions' names, by for_each row id. */
+  elements: Map<string, string>;
 }
 
 /** A message's text: known at compile time, or held in a local (`always`: never empty). */
 type Text = { constant: string } | { local: string; always: boolean };
 
-/** A piece of JSON text: known (`json`), or what the code `js` evaluates to. */
-type Piece = { json: string } | { js: string };
+/**
+ * A piece of JSON text: known (`json`); what the code `js` evaluates to; a comma when the
+ * local `comma` already holds text; or the string value `string`, which `verbatim` says may
+ * be written as it is when the record's strings need no escaping.
+ */
+type Piece =
+  { json: string } | { js: string } | { comma: string } | { string: string; verbatim: boolean };
 
 /**
  * One field of a message, as JSON text: known at compile time, or `value`, written when
@@ -180,17 +259,48 @@ type Part = { key: string } & (
 
 const json = (text: string): Piece => ({ json: text });
 const js = (code: string): Piece => ({ js: code });
+const comma = (local: string): Piece => ({ comma: local });
 
-/** The pieces as one JavaScript expression, known neighbours merged into one literal. */
+/** Known text, led by a comma when the local `comma` holds text: one literal either way. */
+interface Literal {
+  text: string;
+  comma?: string;
+}
+
+function literal({ text, comma }: Literal): string {
+  return comma ? `(${comma} ? ${quote(',' + text)} : ${quote(text)})` : quote(text);
+}
+
+/**
+ * The pieces as one JavaScript expression: known neighbours merged into one literal, and the
+ * literal before a string value passed to `jsonStringAfter` with the value's opening quote.
+ */
 function concat(pieces: Piece[]): string {
-  const merged: Piece[] = [];
+  const code: string[] = [];
+  let open: Literal | undefined;
+  const flush = () => {
+    if (open && (open.text || open.comma)) code.push(literal(open));
+    open = undefined;
+  };
   for (const piece of pieces) {
-    const last = merged[merged.length - 1];
-    if ('json' in piece && last && 'json' in last)
-      merged[merged.length - 1] = json(last.json + piece.json);
-    else merged.push(piece);
+    if ('json' in piece) {
+      open = { text: (open?.text ?? '') + piece.json, comma: open?.comma };
+    } else if ('comma' in piece) {
+      flush();
+      open = { text: '', comma: piece.comma };
+    } else if ('string' in piece) {
+      const before = literal({ text: (open?.text ?? '') + '"', comma: open?.comma });
+      code.push(
+        `jsonStringAfter(${before}, ${piece.string}, ${piece.verbatim ? 'verbatim' : 'false'})`,
+      );
+      open = undefined;
+    } else {
+      flush();
+      code.push(piece.js);
+    }
   }
-  return merged.map((piece) => ('json' in piece ? quote(piece.json) : piece.js)).join(' + ');
+  flush();
+  return code.join(' + ') || "''";
 }
 
 function wrapped(text: Text, open: string, close: string): Piece[] {
@@ -215,7 +325,7 @@ function writeMessage(
       const text = writeMessage(out, value, [...path, key], local, context);
       parts.push(messagePart(key, text, value.repeated));
     } else {
-      parts.push(fieldPart(key, value, context.facts, local));
+      parts.push(fieldPart(key, value, context, local));
     }
   }
   const constants = parts.flatMap((part) => ('constant' in part ? [part] : []));
@@ -235,13 +345,13 @@ function messagePart(key: string, text: Text, repeated: boolean): Part {
 
 /**
  * Emits `let own = ''` and an append per part. A part after the first is led by a comma, which
- * is tested for (`own && ','`) only while no earlier part is sure to have been written.
+ * is tested for (`own ? ',…' : '…'`) only while no earlier part is sure to have been written.
  */
 function appendParts(out: Emitter, own: string, parts: Part[]): Text {
   out.line(`let ${own} = '';`);
   let [first, sure] = [true, false];
   for (const part of parts) {
-    const lead = first ? [] : sure ? [json(',')] : [js(`(${own} && ',')`)];
+    const lead = first ? [] : sure ? [json(',')] : [comma(own)];
     const value = 'constant' in part ? [json(part.constant)] : part.value;
     const append = `${own} += ${concat([...lead, json(name(part.key)), ...value])};`;
     if ('constant' in part) {
@@ -257,31 +367,33 @@ function appendParts(out: Emitter, own: string, parts: Part[]): Text {
   return { local: own, always: sure };
 }
 
-/** A value from `r` as JSON text. */
-const jsonValue = (value: string): Piece => js(`jsonString(${value})`);
+/** The string value of writers' rows (`r.region`, or `v`) as JSON text. */
+function stringValue(code: string, writers: string[], facts: Map<string, RowFacts>): Piece {
+  return { string: code, verbatim: writers.every((id) => facts.get(id)?.verbatim) };
+}
 
-function fieldPart(key: string, field: Field, facts: Map<string, RowFacts>, local: string): Part {
+function fieldPart(key: string, field: Field, context: WriteContext, local: string): Part {
+  const { facts } = context;
   switch (field.kind) {
     case 'scalar':
       return scalarPart(key, field.writers, facts);
-    case 'list':
-      return listPart(key, local, field.writers, (value) => [jsonValue(value)]);
+    case 'list': {
+      const entry = (value: string, row: string) => [stringValue(value, [row], facts)];
+      return listPart(key, local, field.writers, entry);
+    }
     case 'labels': {
       const keys = new Map(field.entries.map((e) => [e.row, e.key]));
       const entry = (value: string, row: string) => [
         json(`{"key":${JSON.stringify(keys.get(row))},"value":`),
-        jsonValue(value),
+        stringValue(value, [row], facts),
         json('}'),
       ];
       return listPart(key, local, [...keys.keys()], entry);
     }
     case 'struct':
-      return structPart(key, local, field.entries);
-    case 'elements': {
-      const lists = field.writers.map((id) => property('r', id));
-      const all = lists.length === 1 ? lists[0] : `[...${lists.join(', ...')}]`;
-      return { key, lines: [`v = ${all};`], present: 'v.length', value: [js('JSON.stringify(v)')] };
-    }
+      return structPart(key, local, field.entries, facts);
+    case 'elements':
+      return elementsPart(key, local, field.writers, context.elements);
   }
 }
 
@@ -295,10 +407,11 @@ function scalarPart(key: string, writers: string[], facts: Map<string, RowFacts>
   const values = writers.map((id) => property('r', id)).reverse();
   if (values.length === 1) {
     const present = always ? undefined : `${values[0]} !== undefined`;
-    return { key, lines: [], present, value: [jsonValue(values[0])] };
+    return { key, lines: [], present, value: [stringValue(values[0], writers, facts)] };
   }
   const present = always ? undefined : 'v !== undefined';
-  return { key, lines: [`v = ${values.join(' ?? ')};`], present, value: [jsonValue('v')] };
+  const value = [stringValue('v', writers, facts)];
+  return { key, lines: [`v = ${values.join(' ?? ')};`], present, value };
 }
 
 /** A repeated field: one entry per writer that found a value, in row order. */
@@ -316,21 +429,41 @@ function listPart(
   const lines = [`let ${local} = '';`];
   for (const id of writers) {
     const value = property('r', id);
-    const item = concat([js(`(${local} && ',')`), ...entry(value, id)]);
+    const item = concat([comma(local), ...entry(value, id)]);
     lines.push(`if (${value} !== undefined) ${local} += ${item};`);
   }
   return { key, lines, present: `${local} !== ''`, value: [json('['), js(local), json(']')] };
 }
 
 /** A Struct (`additional.fields`): an entry per key, the latest value its writers found. */
-function structPart(key: string, local: string, entries: Map<string, string[]>): Part {
+function structPart(
+  key: string,
+  local: string,
+  entries: Map<string, string[]>,
+  facts: Map<string, RowFacts>,
+): Part {
   const lines = [`let ${local} = '';`];
   for (const [entryKey, writers] of entries) {
     const values = writers.map((id) => property('r', id)).reverse();
     if (values.length > 1) lines.push(`v = ${values.join(' ?? ')};`);
     const value = values.length > 1 ? 'v' : values[0];
-    const item = concat([js(`(${local} && ',')`), json(name(entryKey)), jsonValue(value)]);
+    const item = concat([comma(local), json(name(entryKey)), stringValue(value, writers, facts)]);
     lines.push(`if (${value} !== undefined) ${local} += ${item};`);
   }
   return { key, lines, present: `${local} !== ''`, value: [json('{'), js(local), json('}')] };
+}
+
+/** The elements for_each rows make: each item's values written by its row's element writer. */
+function elementsPart(
+  key: string,
+  local: string,
+  writers: string[],
+  elements: Map<string, string>,
+): Part {
+  const lines = [`let ${local} = '';`];
+  for (const id of writers) {
+    const item = concat([comma(local), js(`write${elements.get(id)}(item, verbatim)`)]);
+    lines.push(`for (const item of ${property('r', id)}) ${local} += ${item};`);
+  }
+  return { key, lines, present: `${local} !== ''`, value: [json('['), js(local), json(']')] };
 }

@@ -35,24 +35,33 @@ export function text(value: unknown): string | undefined {
  */
 export const MAX_VALUE_DEPTH = 256;
 
-/** Compact JSON text; a value nested too deeply throws, and the record is rejected. */
+/**
+ * Compact JSON text; a value nested too deeply throws, and the record is rejected. Each level
+ * of nesting writes two brackets, so a text shorter than twice the limit cannot nest too deep
+ * and only longer ones are walked (JSON.stringify itself fails far deeper than the limit).
+ */
 function json(value: object): string {
-  if (nestsDeeper(value, MAX_VALUE_DEPTH)) {
+  let written: string | undefined;
+  try {
+    written = JSON.stringify(value);
+  } catch {
+    // Out of stack: deeper than any limit; reported below like any value nested too deeply.
+  }
+  if (written === undefined || (written.length > 2 * MAX_VALUE_DEPTH && nestsDeeper(value))) {
     throw new Error(`a value nests more than ${MAX_VALUE_DEPTH} levels deep`);
   }
-  return JSON.stringify(value);
+  return written;
 }
 
-/** Whether `value` holds objects or arrays more than `limit` levels deep (no recursion). */
-function nestsDeeper(value: object, limit: number): boolean {
-  const stack: [object, number][] = [[value, 1]];
-  while (stack.length) {
-    const [node, depth] = stack.pop()!;
-    if (depth > limit) return true;
-    for (const key in node) {
-      const child = (node as Record<string, unknown>)[key];
-      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
-    }
+/**
+ * Whether `value` holds objects or arrays more than `limit` levels deep. The recursion is
+ * bounded by `limit`, so it needs the same small stack on every thread.
+ */
+function nestsDeeper(value: object, limit = MAX_VALUE_DEPTH): boolean {
+  if (limit === 0) return true;
+  for (const key in value) {
+    const child = (value as Record<string, unknown>)[key];
+    if (typeof child === 'object' && child !== null && nestsDeeper(child, limit - 1)) return true;
   }
   return false;
 }
@@ -196,6 +205,41 @@ export function jsonString(value: string): string {
   return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : '"' + value + '"';
 }
 
+/**
+ * `open` (JSON text that ends in the opening quote of a string: `"key":"`) followed by `value`
+ * as a JSON string, exactly as JSON.stringify writes it.
+ *
+ * `verbatim` says that the record's strings need no escaping (its text had no backslash and no
+ * lone surrogate: see `needsNoEscaping`), and that `value` is one of them or a value the mapping
+ * declares; such a value is copied as it is, with no scan. The one exception is the JSON text
+ * the mapping makes of an object or array, which always starts with `{` or `[` and is escaped.
+ */
+export function jsonStringAfter(open: string, value: string, verbatim: boolean): string {
+  const plain = verbatim
+    ? value.charCodeAt(0) !== 123 /* { */ && value.charCodeAt(0) !== 91 /* [ */
+    : !NEEDS_ESCAPE.test(value);
+  return plain ? open + value + '"' : open.slice(0, -1) + JSON.stringify(value);
+}
+
+/**
+ * Whether no string JSON.parse reads from `json` needs escaping to be written back: without a
+ * backslash, a JSON text cannot spell a quote, a backslash or a control character inside a
+ * string, and a well-formed text has no lone surrogate. Scanning the record once is cheaper
+ * than scanning each value the mapping writes.
+ */
+export function needsNoEscaping(json: string): boolean {
+  return !json.includes('\\') && json.isWellFormed();
+}
+
+/** Whether a row's values object holds anything to write (a list counts when not empty). */
+export function hasValue(values: Obj): boolean {
+  for (const key in values) {
+    const value = values[key];
+    if (value !== undefined && !(Array.isArray(value) && value.length === 0)) return true;
+  }
+  return false;
+}
+
 /** The reason a required row found nothing, with the first raw value it was given. */
 export function missing(message: string, ...raw: unknown[]): string {
   const found = raw.find((value) => text(value) !== undefined);
@@ -224,5 +268,7 @@ export const runtime = {
   missing,
   notFor,
   jsonString,
+  jsonStringAfter,
+  hasValue,
 };
 export type Runtime = typeof runtime;

@@ -8,6 +8,10 @@ export interface Mapper {
   accept(data: Record<string, unknown>): string | undefined;
   /** The UDM event; reasons to reject the record are pushed to `issues`. */
   map(data: Record<string, unknown>, issues: string[]): UdmEvent;
-  /** The same event as JSON text (what `udm map` writes), equal to JSON.stringify of `map`. */
-  mapToJson(data: Record<string, unknown>, issues: string[]): string;
+  /**
+   * The same event as JSON text (what `udm map` writes), equal to JSON.stringify of `map`.
+   * `verbatim` promises that no string in `data` needs escaping (`needsNoEscaping` of the text
+   * it was parsed from); strings are then copied without being scanned.
+   */
+  mapToJson(data: Record<string, unknown>, issues: string[], verbatim?: boolean): string;
 }

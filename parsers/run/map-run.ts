@@ -4,7 +4,7 @@
  */
 
 import type { InputItem, RecordOrigin, SkipReason } from '../input/types';
-import { timestamp } from '../mapping/runtime';
+import { needsNoEscaping, timestamp } from '../mapping/runtime';
 import type { Mapper, UdmEvent } from '../mapping/types';
 
 /** What became of one input item; the event as an object, or as JSON text (`mapItemToJson`). */
@@ -41,9 +41,14 @@ export function mapItem(item: InputItem, mapper: Mapper): MapOutcome {
   );
 }
 
-/** Like mapItem, with the event as JSON text: what `udm map` prints, made without objects. */
+/**
+ * Like mapItem, with the event as JSON text: what `udm map` prints, made without objects. The
+ * record's strings are copied unscanned when its text shows that none of them needs escaping.
+ */
 export function mapItemToJson(item: InputItem, mapper: Mapper): MapOutcome<string> {
-  const map = (data: Record<string, unknown>, issues: string[]) => mapper.mapToJson(data, issues);
+  const verbatim = item.kind === 'record' && needsNoEscaping(item.raw);
+  const map = (data: Record<string, unknown>, issues: string[]) =>
+    mapper.mapToJson(data, issues, verbatim);
   return mapWith(item, map, mapper, (udm) => JSON.stringify(udm));
 }
 

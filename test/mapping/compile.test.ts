@@ -237,6 +237,51 @@ describe('generated code', () => {
     expect(map([])).toBeUndefined();
   });
 
+  it('writes the elements of several for_each rows in row order, as map and as JSON text', () => {
+    const yaml = mappingWith(
+      [
+        '  - id: each_key',
+        '    for_each: keys',
+        '    target: about',
+        '    rows:',
+        '      - { id: key_arn, source: arn, target: resource.id }',
+        '      - { id: key_kind, constant: "KMS key", target: resource.resource_subtype }',
+        '      - { id: key_name, source: arn, target: resource.name, transform: { after: "/" } }',
+        '  - id: each_alias',
+        '    for_each: aliases',
+        '    target: about',
+        '    rows:',
+        '      - { id: alias_name, source: name, target: resource.name }',
+        '      - { id: alias_same, source: name, target: resource.id }',
+      ].join('\n'),
+    );
+    const { compiled, diagnostics } = compileYaml(yaml);
+    expect(diagnostics).toEqual([]);
+    const record = {
+      time: '2024-01-01T00:00:00Z',
+      keys: [{ arn: 'arn:k/1' }, {}, { arn: { odd: 'a/"b"' } }],
+      aliases: [{ name: 'alias/a' }, { name: 'say "b"' }],
+    };
+    const event = compiled!.mapper.map(record, []);
+    expect(event.about).toEqual([
+      { resource: { id: 'arn:k/1', resourceSubtype: 'KMS key', name: '1' } },
+      { resource: { resourceSubtype: 'KMS key' } },
+      { resource: { id: '{"odd":"a/\\"b\\""}', resourceSubtype: 'KMS key', name: '\\"b\\""}' } },
+      { resource: { name: 'alias/a', id: 'alias/a' } },
+      { resource: { name: 'say "b"', id: 'say "b"' } },
+    ]);
+    for (const verbatim of [false, true]) {
+      // Text cut out of JSON the mapping made (`after`) is escaped even in a clean record.
+      const keys = [...record.keys.slice(0, 2), { arn: { x: 'a/b' } }];
+      const clean = { ...record, aliases: [{ name: 'alias/a' }], keys };
+      const data = verbatim ? clean : record;
+      expect(compiled!.mapper.mapToJson(data, [], verbatim)).toBe(
+        JSON.stringify(compiled!.mapper.map(data, [])),
+      );
+    }
+    expect(compiled!.source).toContain('r1.alias_same = r1.alias_name; // the same value');
+  });
+
   it('places rows that share a field as they ran: later rows win, lists keep every value', () => {
     const yaml = mappingWith(
       [

@@ -3,6 +3,8 @@ import {
   after,
   MAX_VALUE_DEPTH,
   jsonString,
+  jsonStringAfter,
+  needsNoEscaping,
   parseTimestamp,
   put,
   text,
@@ -73,6 +75,59 @@ describe('jsonString', () => {
     samples.push('caf\u00e9 \u{1F600}', 'lone \ud800 high', 'lone \udc00 low', '\u2028\u2029');
     samples.push('{"aws:ebs:id":"vol-1"}', '<script>');
     for (const value of samples) expect(jsonString(value)).toBe(JSON.stringify(value));
+  });
+});
+
+describe('jsonStringAfter', () => {
+  const samples = ['plain', 'quote " and \\ back', 'tab\t nl\n', 'lone \ud800', '\u2028'];
+  samples.push('{"aws:ebs:id":"vol-1"}', '["Encrypt","Decrypt"]', '[1,2]', 'caf\u00e9 \u{1F600}');
+
+  it('writes its prefix and the string exactly as JSON.stringify does, unless told verbatim', () => {
+    for (const value of samples) {
+      expect(jsonStringAfter(',"k":"', value, false)).toBe(',"k":' + JSON.stringify(value));
+    }
+  });
+
+  it('copies a verbatim string, and still escapes JSON text made of an object or array', () => {
+    expect(jsonStringAfter('"k":"', 'arn:aws:kms:key/1', true)).toBe('"k":"arn:aws:kms:key/1"');
+    for (const value of ['{"aws:ebs:id":"vol-1"}', '["Encrypt","Decrypt"]', '[1,2]']) {
+      expect(jsonStringAfter('"k":"', value, true)).toBe('"k":' + JSON.stringify(value));
+    }
+  });
+});
+
+describe('needsNoEscaping', () => {
+  it('holds exactly when no string parsed from the text needs escaping', () => {
+    expect(needsNoEscaping('{"a":"plain caf\u00e9 \u{1F600}","b":[1,{"c":"d"}]}')).toBe(true);
+    expect(needsNoEscaping('{"a":"say \\"hi\\""}')).toBe(false);
+    expect(needsNoEscaping('{"a":"\\u0041"}')).toBe(false);
+    expect(needsNoEscaping('{"a":"lone \ud800"}')).toBe(false);
+  });
+
+  it('agrees with JSON.stringify on every string of a text it passes', () => {
+    const pieces = ['a', ' ', 'é', '\u{1F600}', '\ud800', '\\"', '\\\\', '\\n', '\\u0001', '\t'];
+    let passed = 0;
+    for (let i = 0; i < 4000; i++) {
+      let value = '';
+      for (let n = (i * 7) % 9, k = i; n >= 0; n--, k = Math.floor(k / 3) + n) {
+        value += pieces[(k * 31 + n) % pieces.length];
+      }
+      const json = `{"key ${value}":"${value}","list":["${value}"]}`;
+      let parsed: Record<string, unknown>;
+      try {
+        parsed = JSON.parse(json) as Record<string, unknown>;
+      } catch {
+        continue;
+      }
+      if (!needsNoEscaping(json)) continue;
+      passed++;
+      for (const [key, item] of Object.entries(parsed)) {
+        for (const s of [key, ...(Array.isArray(item) ? item : [item])] as string[]) {
+          expect(JSON.stringify(s)).toBe(`"${s}"`);
+        }
+      }
+    }
+    expect(passed).toBeGreaterThan(100);
   });
 });
 
