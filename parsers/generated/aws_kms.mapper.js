@@ -114,9 +114,17 @@ module.exports = function createAwsKmsMapper(rt) {
     const srcRequestParameters = srcDetail?.requestParameters;
     const srcErrorCode = srcDetail?.errorCode;
     const srcEventType = srcDetail?.eventType;
+    // The text of what several rows use, made once per record.
+    const textEventID = text(srcEventID);
+    const textEventName = text(srcEventName);
+    const textAwsRegion = text(srcAwsRegion);
+    const textSourceIPAddress = text(srcSourceIPAddress);
+    const textResources0ARN = text(srcResources0ARN);
+    const textErrorCode = text(srcErrorCode);
+    const textEventType = text(srcEventType);
 
     // mappings/aws_kms.yaml:27 log_id (spec row 15): metadata.product_log_id
-    r.log_id = text(data?.id) ?? text(srcEventID);
+    r.log_id = text(data?.id) ?? textEventID;
 
     // mappings/aws_kms.yaml:32 event_time (spec row 16): metadata.event_timestamp
     r.event_time = timestamp(data?.time) ?? timestamp(srcDetail?.eventTime);
@@ -130,10 +138,10 @@ module.exports = function createAwsKmsMapper(rt) {
       );
 
     // mappings/aws_kms.yaml:40 event_name (spec row 3): metadata.product_event_type
-    r.event_name = text(srcEventName) ?? text(data?.['detail-type']);
+    r.event_name = textEventName ?? text(data?.['detail-type']);
 
     // mappings/aws_kms.yaml:46 event_type (spec row 17): metadata.event_type
-    r.event_type = eventTypeTable.get(text(srcEventName)) ?? 'GENERIC_EVENT';
+    r.event_type = eventTypeTable.get(textEventName) ?? 'GENERIC_EVENT';
 
     // mappings/aws_kms.yaml:56 log_type (spec row 18): metadata.log_type
     r.log_type = 'AWS_KMS';
@@ -148,7 +156,7 @@ module.exports = function createAwsKmsMapper(rt) {
     r.cloud_environment = 'AMAZON_WEB_SERVICES';
 
     // mappings/aws_kms.yaml:77 region (spec row 1): principal.location.country_or_region
-    r.region = text(srcAwsRegion) ?? text(srcRegion);
+    r.region = textAwsRegion ?? text(srcRegion);
 
     // mappings/aws_kms.yaml:82 region_name: principal.location.name
     r.region_name = r.region; // the same value
@@ -178,10 +186,10 @@ module.exports = function createAwsKmsMapper(rt) {
     r.invoked_by = text(srcUserIdentity?.invokedBy);
 
     // mappings/aws_kms.yaml:127 source_ip: principal.ip
-    r.source_ip = isIp(text(srcSourceIPAddress)) ? text(srcSourceIPAddress) : undefined;
+    r.source_ip = isIp(textSourceIPAddress) ? textSourceIPAddress : undefined;
 
     // mappings/aws_kms.yaml:133 source_service: additional.fields
-    r.source_service = !isIp(text(srcSourceIPAddress)) ? text(srcSourceIPAddress) : undefined;
+    r.source_service = !isIp(textSourceIPAddress) ? textSourceIPAddress : undefined;
 
     // mappings/aws_kms.yaml:139 user_agent: network.http.user_agent
     r.user_agent = text(srcDetail?.userAgent);
@@ -191,7 +199,7 @@ module.exports = function createAwsKmsMapper(rt) {
 
     // mappings/aws_kms.yaml:149 key_arn (spec row 8): target.resource.id
     r.key_arn =
-      text(srcResources0ARN) ??
+      textResources0ARN ??
       text(srcResources0Arn) ??
       text(srcResources02) ??
       text(srcResponseElementsKeyMetadataArn);
@@ -204,7 +212,7 @@ module.exports = function createAwsKmsMapper(rt) {
 
     // mappings/aws_kms.yaml:175 key_id: target.resource.product_object_id
     r.key_id =
-      after(text(srcResources0ARN), ':key/') ??
+      after(textResources0ARN, ':key/') ??
       after(text(srcResources0Arn), ':key/') ??
       after(text(srcResources02), ':key/') ??
       after(text(srcResponseElementsKeyMetadataArn), ':key/');
@@ -231,15 +239,13 @@ module.exports = function createAwsKmsMapper(rt) {
 
     // mappings/aws_kms.yaml:207 allowed: security_result.action
     r.allowed =
-      text(srcErrorCode) === undefined && allowedValues.has(text(srcEventType))
-        ? 'ALLOW'
-        : undefined;
+      textErrorCode === undefined && allowedValues.has(textEventType) ? 'ALLOW' : undefined;
 
     // mappings/aws_kms.yaml:216 blocked: security_result.action
-    r.blocked = text(srcErrorCode) !== undefined ? 'BLOCK' : undefined;
+    r.blocked = textErrorCode !== undefined ? 'BLOCK' : undefined;
 
     // mappings/aws_kms.yaml:221 error_code: security_result.summary
-    r.error_code = text(srcErrorCode);
+    r.error_code = textErrorCode;
 
     // mappings/aws_kms.yaml:225 error_message: security_result.description
     r.error_message = text(srcDetail?.errorMessage);
@@ -248,10 +254,10 @@ module.exports = function createAwsKmsMapper(rt) {
     r.request_id = text(srcDetail?.requestID);
 
     // mappings/aws_kms.yaml:236 event_id: additional.fields
-    r.event_id = text(srcEventID);
+    r.event_id = textEventID;
 
     // mappings/aws_kms.yaml:241 cloudtrail_event_type: additional.fields
-    r.cloudtrail_event_type = text(srcEventType);
+    r.cloudtrail_event_type = textEventType;
 
     // mappings/aws_kms.yaml:246 recipient_account: additional.fields
     r.recipient_account = text(srcDetail?.recipientAccountId) ?? text(data?.account);

@@ -132,7 +132,8 @@ function emitRowValues(out: Emitter, plan: Plan): void {
     const shared = sharedReads(plan.rows);
     if (shared.size) out.line(comment('What several rows read, looked up once per record.'));
     emitSharedReads(out, shared);
-    const scope = { data: 'data', values: 'r', depth: 0, shared, computed: new Map() };
+    const scope: Scope = { data: 'data', values: 'r', depth: 0, shared, computed: new Map() };
+    scope.texts = emitSharedTexts(out, plan.rows, scope);
     for (const row of plan.rows) emitRowValue(out, mapping, row, scope);
     out.line();
     out.line('return r;');
@@ -182,19 +183,72 @@ function readShared(shared: Map<SourcePath, string>, base: string, path: SourceP
 }
 
 /**
- * A local's name for a source path: `src` and the path's keys, letters and digits only
- * (`detail.resources[0].ARN` → `srcResources0ARN`), made unique with a counter.
+ * A local's name for a source path: `src` (or another prefix) and the path's keys, letters and
+ * digits only (`detail.resources[0].ARN` → `srcResources0ARN`), made unique with a counter.
  */
-function sourceName(path: SourcePath, taken: Set<string>): string {
+function sourceName(path: SourcePath, taken: Set<string>, prefix = 'src'): string {
   const words = path
     .replace(/^detail\./, '')
     .split(/[^A-Za-z0-9]+/)
     .filter(Boolean);
-  const base = 'src' + words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  const base = prefix + words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
   let name = base;
   for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
   taken.add(name);
   return name;
+}
+
+/** A use of a source path's text: `always` when every record evaluates it. */
+interface TextUse {
+  path: SourcePath;
+  always: boolean;
+}
+
+/**
+ * Where rows take the text of a source: the sources of copy (but for timestamps) and table
+ * rows and of conditions. A fallback is read only when the sources before it found nothing,
+ * a guarded value only when its guard holds, and a condition after the first only when the
+ * ones before it held.
+ */
+function textUses(row: PlannedRow): TextUse[] {
+  const guarded = row.when.length > 0;
+  const sources =
+    (row.kind === 'copy' && row.transform?.name !== 'timestamp') || row.kind === 'table'
+      ? row.source
+      : [];
+  const uses = sources.map((path, i) => ({ path, always: i === 0 && !guarded }));
+  row.when.forEach((condition, c) => {
+    condition.source.forEach((path, i) => uses.push({ path, always: c === 0 && i === 0 }));
+  });
+  return uses;
+}
+
+/**
+ * Locals for the text of sources several rows use, made once per record. Only a text every
+ * record makes anyway is made up front: an unused fallback may be a value too deep to write,
+ * and must not get a record rejected.
+ */
+function emitSharedTexts(out: Emitter, rows: PlannedRow[], scope: Scope): Map<SourcePath, string> {
+  const [count, always] = [new Map<SourcePath, number>(), new Set<SourcePath>()];
+  for (const use of rows.flatMap(textUses)) {
+    count.set(use.path, (count.get(use.path) ?? 0) + 1);
+    if (use.always) always.add(use.path);
+  }
+  const texts = new Map<SourcePath, string>();
+  const taken = new Set(scope.shared?.values());
+  for (const [path, n] of count) {
+    if (n < 2 || !always.has(path)) continue;
+    if (!texts.size) out.line(comment('The text of what several rows use, made once per record.'));
+    const name = sourceName(path, taken, 'text');
+    out.line(`const ${name} = text(${source(scope, path)});`);
+    texts.set(path, name);
+  }
+  return texts;
+}
+
+/** `text(source)`, or the local that holds it. */
+function textOf(scope: Scope, path: SourcePath): string {
+  return scope.texts?.get(path) ?? `text(${source(scope, path)})`;
 }
 
 /** A source path's value: the shared local when there is one, else a read from `scope.data`. */
@@ -212,6 +266,8 @@ interface Scope {
   depth: number;
   /** The slot of the first row that computed each value, so no later row computes it again. */
   computed: Map<string, string>;
+  /** Locals holding the text of sources several rows use (top level only). */
+  texts?: Map<SourcePath, string>;
 }
 
 /** `{ region: undefined, … }`: a slot for each row's value. */
@@ -276,7 +332,7 @@ function valueExpression(out: Emitter, row: PlannedRow, scope: Scope): string {
     case 'constant':
       return quote(row.value);
     case 'copy':
-      return row.source.map((s) => readValue(source(scope, s), row.transform)).join(' ?? ');
+      return row.source.map((s) => readValue(scope, s, row.transform)).join(' ?? ');
     case 'table':
       return tableExpression(out, row, scope);
     default:
@@ -284,10 +340,10 @@ function valueExpression(out: Emitter, row: PlannedRow, scope: Scope): string {
   }
 }
 
-function readValue(read: string, transform: Transform | undefined): string {
-  if (!transform) return `text(${read})`;
-  if (transform.name === 'timestamp') return `timestamp(${read})`;
-  return `after(text(${read}), ${quote(transform.marker)})`;
+function readValue(scope: Scope, path: SourcePath, transform: Transform | undefined): string {
+  if (!transform) return textOf(scope, path);
+  if (transform.name === 'timestamp') return `timestamp(${source(scope, path)})`;
+  return `after(${textOf(scope, path)}, ${quote(transform.marker)})`;
 }
 
 /** A value table as a lookup in a hoisted Map, with the default for anything else. */
@@ -296,7 +352,7 @@ function tableExpression(
   row: Extract<PlannedRow, { kind: 'table' }>,
   scope: Scope,
 ): string {
-  const key = row.source.map((s) => `text(${source(scope, s)})`).join(' ?? ');
+  const key = row.source.map((s) => textOf(scope, s)).join(' ?? ');
   const name = out.hoist(row.id, 'Table', `new Map(${quote(row.table)})`);
   const fallback = row.fallback === undefined ? 'undefined' : quote(row.fallback);
   return `${name}.get(${key}) ?? ${fallback}`;
@@ -307,7 +363,7 @@ function conditionExpression(out: Emitter, row: PlannedRow, scope: Scope): strin
 }
 
 function singleCondition(out: Emitter, rowId: string, condition: Condition, scope: Scope): string {
-  const value = condition.source.map((s) => `text(${source(scope, s)})`).join(' ?? ');
+  const value = condition.source.map((s) => textOf(scope, s)).join(' ?? ');
   switch (condition.test) {
     case 'present':
       return `(${value}) ${condition.expected ? '!==' : '==='} undefined`;

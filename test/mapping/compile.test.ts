@@ -282,6 +282,31 @@ describe('generated code', () => {
     expect(compiled!.source).toContain('r1.alias_same = r1.alias_name; // the same value');
   });
 
+  it('makes a shared text up front only when every record makes it anyway', () => {
+    const yaml = mappingWith(
+      [
+        '  - { id: name_a, source: [a, b], target: principal.user.userid }',
+        '  - { id: name_b, source: [a, b], target: principal.user.user_display_name }',
+        '  - { id: kind_a, source: k, target: metadata.product_event_type }',
+        '  - { id: kind_b, source: k, target: metadata.description, transform: { after: "/" } }',
+      ].join('\n'),
+    );
+    const { compiled, diagnostics } = compileYaml(yaml);
+    expect(diagnostics).toEqual([]);
+    expect(compiled!.source).toContain('const textA = text(');
+    expect(compiled!.source).toContain('const textK = text(');
+    expect(compiled!.source).not.toContain('const textB = ');
+    let deep: unknown = 1;
+    for (let i = 0; i < 300; i++) deep = [deep];
+    const record = { time: '2024-01-01T00:00:00Z', a: 'alice', b: deep, k: 'x/y' };
+    const issues: string[] = [];
+    const event = compiled!.mapper.map(record, issues);
+    expect(issues).toEqual([]);
+    expect(event.principal).toEqual({ user: { userid: 'alice', userDisplayName: 'alice' } });
+    expect(event.metadata).toMatchObject({ productEventType: 'x/y', description: 'y' });
+    expect(() => compiled!.mapper.map({ ...record, a: undefined }, [])).toThrow(/nests more/);
+  });
+
   it('places rows that share a field as they ran: later rows win, lists keep every value', () => {
     const yaml = mappingWith(
       [

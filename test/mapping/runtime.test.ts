@@ -1,6 +1,8 @@
+import { isIP } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import {
   after,
+  isIp,
   MAX_VALUE_DEPTH,
   jsonString,
   jsonStringAfter,
@@ -164,6 +166,21 @@ describe('after', () => {
     expect(after(arn, ':key/')).toBe('1234abcd-12ab-34cd-56ef-1234567890ab');
     expect(after('arn:aws:kms:us-west-2:111122223333:alias/x', ':key/')).toBeUndefined();
     expect(after('arn:aws:kms:us-west-2:111122223333:key/', ':key/')).toBeUndefined();
+  });
+});
+
+describe('isIp', () => {
+  it('agrees with node:net isIP on every short text made of digits, dots, colons and letters', () => {
+    const alphabet = ['0', '1', '2', '5', '9', '.', ':', 'a', ' '];
+    let texts = [''];
+    for (let length = 1; length <= 6; length++) {
+      texts = texts.flatMap((text) => alphabet.map((c) => text + c));
+      for (const text of texts) expect([text, isIp(text)]).toEqual([text, isIP(text) !== 0]);
+    }
+    const samples = ['130.154.243.62', '255.255.255.255', '256.1.1.1', '01.2.3.4', '0.0.0.0'];
+    samples.push('1.2.3.4.5', '1..3.4', '2001:db8::1', '::ffff:1.2.3.4', 'kms.amazonaws.com');
+    for (const text of samples) expect([text, isIp(text)]).toEqual([text, isIP(text) !== 0]);
+    expect(isIp(undefined)).toBe(false);
   });
 });
 
