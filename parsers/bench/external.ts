@@ -118,5 +118,5 @@ export async function measureDetect(udmFile: string, events: number, tools: Tool
   const flags = [`--max-old-space-size=${DETECT_HEAP_MIB}`];
   const run = await udm(tools, ['detect', udmFile, '--out', '/dev/null', '-q'], flags);
   const measured = fromSpawn('detect', '`udm detect`, all bundled rules', events, run);
-  return measured.note ? measured : { ...measured, note: `first ${events} mapped events` };
+  return measured.note ? measured : { ...measured, note: `UDM events of the first ${events}` };
 }

@@ -95,7 +95,7 @@ export async function measureInProcess(ndjson: string, mapper: Mapper): Promise<
   }
   const rows = [
     row('floor', 'floor: JSON.parse + JSON.stringify', records, seconds.floor),
-    row('bound', 'bound: JSON.parse + JSON.stringify of the UDM event', records, seconds.bound),
+    row('bound', 'JSON.parse + JSON.stringify of the UDM event', records, seconds.bound),
     row('mapper', 'compiled mapper alone (accept + map)', records, seconds.mapper),
     row('record-path', 'per-record path (parse, map, write JSON)', records, seconds.path),
   ];

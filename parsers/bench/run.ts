@@ -18,7 +18,8 @@ import { loadSeedRecords } from './seeds';
 
 export const DEFAULT_RECORDS = 1_000_000;
 export const INTERPRETER_SAMPLE = 20_000;
-export const DETECT_SAMPLE = 200_000;
+/** `udm detect` reads the UDM events of every record, as `udm map` maps every record. */
+export const DETECT_SAMPLE = Infinity;
 /** jq maps about 2,000 records a second: the whole corpus would take longer than all the rest. */
 export const JQ_SAMPLE = 50_000;
 

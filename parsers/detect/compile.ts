@@ -15,6 +15,8 @@ const RESERVED = new Set(['window_start', 'window_end']);
 
 export interface Checked {
   fields: WeakMap<Expr, FieldAccess>;
+  /** The same accesses as a list: every field the rule reads. */
+  accesses: FieldAccess[];
   diagnostics: EngineDiagnostic[];
 }
 
@@ -36,6 +38,7 @@ export function checkForEngine(rule: Rule, lists: Map<string, string[]>): Checke
     report('yaral_unsupported', at, `the engine does not evaluate ${what}`);
   checkSections(rule, unsupported);
   const fields = new WeakMap<Expr, FieldAccess>();
+  const accesses: FieldAccess[] = [];
   for (const e of allExpressions(rule)) {
     checkNode(e, lists, unsupported, report);
     if (e.kind !== 'field') continue;
@@ -46,9 +49,12 @@ export function checkForEngine(rule: Rule, lists: Map<string, string[]>): Checke
     }
     const access = compileField(e);
     if (typeof access === 'string') report('yaral_unknown_field', e, access);
-    else fields.set(e, access);
+    else {
+      fields.set(e, access);
+      accesses.push(access);
+    }
   }
-  return { fields, diagnostics };
+  return { fields, accesses, diagnostics };
 }
 
 type Unsupported = (at: { loc: Rule['loc'] }, what: string) => void;

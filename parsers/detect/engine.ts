@@ -15,6 +15,7 @@
 import type { Rule } from '../yaral/ast';
 import { planRule } from './analyze';
 import { checkForEngine } from './compile';
+import type { FieldAccess } from './fields';
 import { zeroValues } from './group';
 import { type CompiledRule, type RuleRun, singleEventRun } from './run';
 import { DetectionStream } from './stream';
@@ -38,6 +39,11 @@ export class RuleEvaluator {
     return this.compiled.rule;
   }
 
+  /** Every field of an event the rule reads. */
+  get fieldsRead(): FieldAccess[] {
+    return this.compiled.accesses;
+  }
+
   /** A fresh evaluation state for one pass over time-ordered events. */
   start(): RuleRun {
     return this.compiled.window ? windowRun(this.compiled) : singleEventRun(this.compiled);
@@ -54,7 +60,7 @@ export function compileRule(
   options: EngineOptions = {},
 ): { evaluator?: RuleEvaluator; diagnostics: EngineDiagnostic[] } {
   const lists = options.lists ?? new Map<string, string[]>();
-  const { fields, diagnostics } = checkForEngine(rule, lists);
+  const { fields, accesses, diagnostics } = checkForEngine(rule, lists);
   if (diagnostics.length) return { diagnostics };
   const env = { fields, lists, now: options.now ?? new Date() };
   const plan = planRule(rule, fields);
@@ -62,6 +68,7 @@ export function compileRule(
     rule,
     plan,
     env,
+    accesses,
     matchVars: rule.match?.variables.map((v) => v.name) ?? [],
     window: rule.match?.window,
     zeros: allowZeroValues(rule) ? undefined : zeroValues(plan),

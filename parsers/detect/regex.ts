@@ -33,8 +33,28 @@ function subject(text: string, pattern: string): string {
   return nl < 0 ? text : text.slice(0, nl);
 }
 
+/**
+ * What regexFind found, by compiled pattern and text, for short texts: the values rules test
+ * (event names, error codes) repeat in nearly every event, and a match in re2js costs microseconds.
+ * A memo that fills up is emptied, so memory stays bounded whatever the input holds.
+ */
+const found = new Map<RE2JS, Map<string, boolean>>();
+const MEMO_ENTRIES = 4096;
+const MEMO_TEXT_LENGTH = 256;
+
 export function regexFind(text: string, pattern: string, nocase: boolean): boolean {
-  return compileRegex(pattern, nocase).matcher(subject(text, pattern)).find();
+  const re = compileRegex(pattern, nocase);
+  const target = subject(text, pattern);
+  if (target.length > MEMO_TEXT_LENGTH) return re.matcher(target).find();
+  let memo = found.get(re);
+  if (!memo) found.set(re, (memo = new Map()));
+  let hit = memo.get(target);
+  if (hit === undefined) {
+    hit = re.matcher(target).find();
+    if (memo.size >= MEMO_ENTRIES) memo.clear();
+    memo.set(target, hit);
+  }
+  return hit;
 }
 
 /** re.capture: the first group, or the whole match without groups; "" when nothing matches. */

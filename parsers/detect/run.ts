@@ -8,6 +8,7 @@ import type { Rule, Window } from '../yaral/ast';
 import type { Plan } from './analyze';
 import { candidateRows } from './candidates';
 import type { Env } from './expr';
+import type { FieldAccess } from './fields';
 import { judge, type Verdict } from './group';
 import { buildTuples } from './tuples';
 import type { Candidate, Detection, Scalar, UdmEvent } from './types';
@@ -25,6 +26,7 @@ export interface CompiledRule {
   rule: Rule;
   plan: Plan;
   env: Env;
+  accesses: FieldAccess[];
   matchVars: string[];
   window?: Window;
   /** Zero values to drop per match placeholder; undefined with allow_zero_values. */

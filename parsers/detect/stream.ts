@@ -10,6 +10,7 @@
  */
 
 import type { RuleEvaluator } from './engine';
+import { projection } from './project';
 import type { Input, RuleRun } from './run';
 import type { Detection, UdmEvent } from './types';
 
@@ -35,6 +36,8 @@ export interface LateEvent {
 
 export class DetectionStream {
   private readonly runs: RuleRun[];
+  /** Events are held cut down to what the rules read of them. */
+  private readonly project: (event: UdmEvent) => UdmEvent;
   /** Events not yet evaluated from `head` on, sorted by time, then arrival; before it, holes. */
   private buffer: (Input | undefined)[] = [];
   private head = 0;
@@ -47,11 +50,12 @@ export class DetectionStream {
     private readonly options: StreamOptions,
   ) {
     this.runs = rules.map((rule) => rule.start());
+    this.project = projection(rules.flatMap((rule) => rule.fieldsRead));
   }
 
   /** Takes one event; returns the detections that became certain, or why it was late. */
   push(event: UdmEvent): { detections: Detection[]; late?: LateEvent } {
-    const input = toInput(event, this.arrived++);
+    const input = toInput(this.project(event), this.arrived++);
     const last = this.evaluatedUpTo;
     if (last && input.time < last.time) {
       return { detections: [], late: { time: input.timestamp, evaluatedUpTo: last.timestamp } };
