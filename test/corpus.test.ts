@@ -115,7 +115,7 @@ describe('the compiled writer (mapToJson)', () => {
     expect(verbatim).toBeLessThan(compared);
   });
 
-  it('copies a clean record verbatim, escaping only the JSON it makes of objects and arrays', () => {
+  it('copies a clean record verbatim, escaping only the JSON made of objects and arrays', () => {
     const record = {
       eventTime: '2024-01-01T00:00:00Z',
       eventSource: 'kms.amazonaws.com',

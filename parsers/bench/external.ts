@@ -114,9 +114,9 @@ export async function writeUdmSubset(
 }
 
 /** `udm detect <udm ndjson> --out /dev/null -q` with the bundled rules. */
-export async function measureDetect(udmFile: string, events: number, tools: Tools) {
+export async function measureDetect(udmFile: string, events: number, of: string, tools: Tools) {
   const flags = [`--max-old-space-size=${DETECT_HEAP_MIB}`];
   const run = await udm(tools, ['detect', udmFile, '--out', '/dev/null', '-q'], flags);
   const measured = fromSpawn('detect', '`udm detect`, all bundled rules', events, run);
-  return measured.note ? measured : { ...measured, note: `UDM events of the first ${events}` };
+  return measured.note ? measured : { ...measured, note: `UDM events of ${of}` };
 }

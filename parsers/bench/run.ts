@@ -69,11 +69,13 @@ export async function runBenchmark(options: BenchOptions): Promise<Figures> {
   const udmFile = path.join(options.dir, 'udm-subset.ndjson');
   const limit = Math.min(options.detectSample ?? DETECT_SAMPLE, corpus.records);
   const events = await writeUdmSubset(corpus.ndjson, compiled.mapper, limit, udmFile);
-  add(await measureDetect(udmFile, events, options));
+  const of = events === corpus.records ? 'every record' : `the first ${events}`;
+  add(await measureDetect(udmFile, events, of, options));
   // A quarter of the events again: detect's memory should not grow with its input.
   const quarterFile = path.join(options.dir, 'udm-quarter.ndjson');
   const quarter = await writeUdmSubset(corpus.ndjson, compiled.mapper, limit >> 2, quarterFile);
-  add({ ...(await measureDetect(quarterFile, quarter, options)), id: 'detect-quarter' });
+  const quarterOf = `the first ${quarter}`;
+  add({ ...(await measureDetect(quarterFile, quarter, quarterOf, options)), id: 'detect-quarter' });
   const { seed, records, bytes, gzipBytes, files } = corpus;
   return {
     date: new Date().toISOString(),

@@ -84,7 +84,7 @@ describe('jsonStringAfter', () => {
   const samples = ['plain', 'quote " and \\ back', 'tab\t nl\n', 'lone \ud800', '\u2028'];
   samples.push('{"aws:ebs:id":"vol-1"}', '["Encrypt","Decrypt"]', '[1,2]', 'caf\u00e9 \u{1F600}');
 
-  it('writes its prefix and the string exactly as JSON.stringify does, unless told verbatim', () => {
+  it('writes its prefix and the string as JSON.stringify does, unless told verbatim', () => {
     for (const value of samples) {
       expect(jsonStringAfter(',"k":"', value, false)).toBe(',"k":' + JSON.stringify(value));
     }
@@ -170,7 +170,7 @@ describe('after', () => {
 });
 
 describe('isIp', () => {
-  it('agrees with node:net isIP on every short text made of digits, dots, colons and letters', () => {
+  it('agrees with node:net isIP on every short text of digits, dots, colons and letters', () => {
     const alphabet = ['0', '1', '2', '5', '9', '.', ':', 'a', ' '];
     let texts = [''];
     for (let length = 1; length <= 6; length++) {
