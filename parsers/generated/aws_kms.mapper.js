@@ -349,7 +349,6 @@ module.exports = function createAwsKmsMapper(rt) {
 
   // One element of for_each row resources, made of one item's row values.
   function buildAwsKmsResources(r) {
-    let v;
     // resource
     const resource = {};
     if (r.resource_arn !== undefined) resource.id = r.resource_arn;
@@ -505,7 +504,6 @@ module.exports = function createAwsKmsMapper(rt) {
 
   // One element of for_each row resources as JSON text.
   function writeAwsKmsResources(r, verbatim) {
-    let v;
     // resource
     let resource = '';
     if (r.resource_arn !== undefined)
@@ -525,7 +523,6 @@ module.exports = function createAwsKmsMapper(rt) {
 
   // The same event as JSON text, appended piece by piece.
   function writeAwsKms(r, verbatim) {
-    let v;
     // metadata
     let metadata = '';
     if (r.log_id !== undefined) metadata += jsonStringAfter('"productLogId":"', r.log_id, verbatim);

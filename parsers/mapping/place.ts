@@ -7,7 +7,7 @@
  * and a write function of its own for one element, called with one item's row values.
  */
 
-import { camelCase, comment, type Emitter, property, quote } from './emit';
+import { camelCase, comment, Emitter, property, quote } from './emit';
 import type { Field, Layout, MessageNode, RowFacts } from './layout';
 
 /** JavaScript's reserved words: a UDM field name could be one, a local's name cannot. */
@@ -88,22 +88,31 @@ interface BuildContext {
   elements: Map<string, string>;
 }
 
+/** A function whose body `emit` writes, declaring the scratch local `v` if the body uses it. */
+function emitFunction(out: Emitter, head: string, emit: (body: Emitter) => void): void {
+  const body = new Emitter();
+  emit(body);
+  const lines = body.text().split('\n');
+  out.block(head, () => {
+    if (lines.some((line) => /\bv = /.test(line))) out.line('let v;');
+    lines.forEach((line) => out.line(line));
+  });
+}
+
 export function emitBuild(out: Emitter, name: string, layout: Layout): void {
   const elements = elementNames(name, layout);
   for (const [rowId, element] of elementLayouts(layout)) {
     out.line(comment(`One element of for_each row ${rowId}, made of one item's row values.`));
-    out.block(`function build${elements.get(rowId)}(r) {`, () => {
-      out.line('let v;');
-      buildMessage(out, element.root, ['element'], 'element', { names: new Names(), elements });
-      out.line('return element;');
+    emitFunction(out, `function build${elements.get(rowId)}(r) {`, (body) => {
+      buildMessage(body, element.root, ['element'], 'element', { names: new Names(), elements });
+      body.line('return element;');
     });
     out.line();
   }
   out.line(comment('The UDM event made of the row values, as an object.'));
-  out.block(`function build${name}(r) {`, () => {
-    out.line('let v;');
-    buildMessage(out, layout.root, ['udm'], 'udm', { names: new Names(), elements });
-    out.line('return udm;');
+  emitFunction(out, `function build${name}(r) {`, (body) => {
+    buildMessage(body, layout.root, ['udm'], 'udm', { names: new Names(), elements });
+    body.line('return udm;');
   });
 }
 
@@ -214,20 +223,18 @@ export function emitWrite(out: Emitter, name: string, layout: Layout): void {
   const elements = elementNames(name, layout);
   for (const [rowId, element] of elementLayouts(layout)) {
     out.line(comment(`One element of for_each row ${rowId} as JSON text.`));
-    out.block(`function write${elements.get(rowId)}(r, verbatim) {`, () => {
-      out.line('let v;');
+    emitFunction(out, `function write${elements.get(rowId)}(r, verbatim) {`, (body) => {
       const context = { names: new Names(), facts: element.facts, elements };
-      const text = writeMessage(out, element.root, [], 'element', context);
-      out.line(`return ${concat(wrapped(text, '{', '}'))};`);
+      const text = writeMessage(body, element.root, [], 'element', context);
+      body.line(`return ${concat(wrapped(text, '{', '}'))};`);
     });
     out.line();
   }
   out.line(comment('The same event as JSON text, appended piece by piece.'));
-  out.block(`function write${name}(r, verbatim) {`, () => {
-    out.line('let v;');
+  emitFunction(out, `function write${name}(r, verbatim) {`, (body) => {
     const context = { names: new Names(), facts: layout.facts, elements };
-    const text = writeMessage(out, layout.root, [], 'udm', context);
-    out.line(`return ${concat(wrapped(text, '{', '}'))};`);
+    const text = writeMessage(body, layout.root, [], 'udm', context);
+    body.line(`return ${concat(wrapped(text, '{', '}'))};`);
   });
 }
 
