@@ -112,6 +112,105 @@ module.exports = function createAwsKmsMapper(rt) {
     const srcResponseElementsKeyMetadata = srcResponseElements?.keyMetadata;
     const srcResponseElementsKeyMetadataArn = srcResponseElementsKeyMetadata?.arn;
     const srcRequestParameters = srcDetail?.requestParameters;
+    let srcRequestParametersEncryptionAlgorithm,
+      srcRequestParametersKeyId,
+      srcRequestParametersAliasName,
+      srcRequestParametersPendingWindowInDays,
+      srcRequestParametersPolicy,
+      srcRequestParametersBypassPolicyLockoutSafetyCheck,
+      srcRequestParametersOrigin,
+      srcRequestParametersKeySpec,
+      srcRequestParametersCustomerMasterKeySpec,
+      srcRequestParametersKeyUsage,
+      srcRequestParametersGranteePrincipal,
+      srcRequestParametersOperations,
+      srcRequestParametersEncryptionContext,
+      srcRequestParametersTargetKeyId,
+      srcRequestParametersDestinationKeyId,
+      srcRequestParametersRetiringPrincipal,
+      srcRequestParametersGrantId,
+      srcRequestParametersCustomKeyStoreId,
+      srcRequestParametersMultiRegion,
+      srcRequestParametersReplicaRegion,
+      srcRequestParametersPrimaryRegion,
+      srcRequestParametersExpirationModel,
+      srcRequestParametersValidTo;
+    if (typeof srcRequestParameters === 'object' && srcRequestParameters !== null) {
+      for (const key in srcRequestParameters) {
+        switch (key) {
+          case 'encryptionAlgorithm':
+            srcRequestParametersEncryptionAlgorithm = srcRequestParameters.encryptionAlgorithm;
+            break;
+          case 'keyId':
+            srcRequestParametersKeyId = srcRequestParameters.keyId;
+            break;
+          case 'aliasName':
+            srcRequestParametersAliasName = srcRequestParameters.aliasName;
+            break;
+          case 'pendingWindowInDays':
+            srcRequestParametersPendingWindowInDays = srcRequestParameters.pendingWindowInDays;
+            break;
+          case 'policy':
+            srcRequestParametersPolicy = srcRequestParameters.policy;
+            break;
+          case 'bypassPolicyLockoutSafetyCheck':
+            srcRequestParametersBypassPolicyLockoutSafetyCheck =
+              srcRequestParameters.bypassPolicyLockoutSafetyCheck;
+            break;
+          case 'origin':
+            srcRequestParametersOrigin = srcRequestParameters.origin;
+            break;
+          case 'keySpec':
+            srcRequestParametersKeySpec = srcRequestParameters.keySpec;
+            break;
+          case 'customerMasterKeySpec':
+            srcRequestParametersCustomerMasterKeySpec = srcRequestParameters.customerMasterKeySpec;
+            break;
+          case 'keyUsage':
+            srcRequestParametersKeyUsage = srcRequestParameters.keyUsage;
+            break;
+          case 'granteePrincipal':
+            srcRequestParametersGranteePrincipal = srcRequestParameters.granteePrincipal;
+            break;
+          case 'operations':
+            srcRequestParametersOperations = srcRequestParameters.operations;
+            break;
+          case 'encryptionContext':
+            srcRequestParametersEncryptionContext = srcRequestParameters.encryptionContext;
+            break;
+          case 'targetKeyId':
+            srcRequestParametersTargetKeyId = srcRequestParameters.targetKeyId;
+            break;
+          case 'destinationKeyId':
+            srcRequestParametersDestinationKeyId = srcRequestParameters.destinationKeyId;
+            break;
+          case 'retiringPrincipal':
+            srcRequestParametersRetiringPrincipal = srcRequestParameters.retiringPrincipal;
+            break;
+          case 'grantId':
+            srcRequestParametersGrantId = srcRequestParameters.grantId;
+            break;
+          case 'customKeyStoreId':
+            srcRequestParametersCustomKeyStoreId = srcRequestParameters.customKeyStoreId;
+            break;
+          case 'multiRegion':
+            srcRequestParametersMultiRegion = srcRequestParameters.multiRegion;
+            break;
+          case 'replicaRegion':
+            srcRequestParametersReplicaRegion = srcRequestParameters.replicaRegion;
+            break;
+          case 'primaryRegion':
+            srcRequestParametersPrimaryRegion = srcRequestParameters.primaryRegion;
+            break;
+          case 'expirationModel':
+            srcRequestParametersExpirationModel = srcRequestParameters.expirationModel;
+            break;
+          case 'validTo':
+            srcRequestParametersValidTo = srcRequestParameters.validTo;
+            break;
+        }
+      }
+    }
     const srcErrorCode = srcDetail?.errorCode;
     const srcEventType = srcDetail?.eventType;
     // The text of what several rows use, made once per record.
@@ -235,7 +334,7 @@ module.exports = function createAwsKmsMapper(rt) {
     r.event_category = text(srcDetail?.eventCategory);
 
     // mappings/aws_kms.yaml:201 encryption_algorithm (spec row 6, 7): security_result.detection_fields
-    r.encryption_algorithm = text(srcRequestParameters?.encryptionAlgorithm);
+    r.encryption_algorithm = text(srcRequestParametersEncryptionAlgorithm);
 
     // mappings/aws_kms.yaml:207 allowed: security_result.action
     r.allowed =
@@ -266,64 +365,64 @@ module.exports = function createAwsKmsMapper(rt) {
     r.error_code_field = r.error_code; // the same value
 
     // mappings/aws_kms.yaml:256 key_id_requested: additional.fields
-    r.key_id_requested = text(srcRequestParameters?.keyId);
+    r.key_id_requested = text(srcRequestParametersKeyId);
 
     // mappings/aws_kms.yaml:262 alias_name: additional.fields
-    r.alias_name = text(srcRequestParameters?.aliasName);
+    r.alias_name = text(srcRequestParametersAliasName);
 
     // mappings/aws_kms.yaml:267 pending_window: additional.fields
-    r.pending_window = text(srcRequestParameters?.pendingWindowInDays);
+    r.pending_window = text(srcRequestParametersPendingWindowInDays);
 
     // mappings/aws_kms.yaml:272 key_policy: additional.fields
-    r.key_policy = text(srcRequestParameters?.policy);
+    r.key_policy = text(srcRequestParametersPolicy);
 
     // mappings/aws_kms.yaml:278 bypass_lockout_check: additional.fields
-    r.bypass_lockout_check = text(srcRequestParameters?.bypassPolicyLockoutSafetyCheck);
+    r.bypass_lockout_check = text(srcRequestParametersBypassPolicyLockoutSafetyCheck);
 
     // mappings/aws_kms.yaml:283 key_origin: additional.fields
-    r.key_origin = text(srcRequestParameters?.origin);
+    r.key_origin = text(srcRequestParametersOrigin);
 
     // mappings/aws_kms.yaml:288 key_spec: additional.fields
     r.key_spec =
-      text(srcRequestParameters?.keySpec) ?? text(srcRequestParameters?.customerMasterKeySpec);
+      text(srcRequestParametersKeySpec) ?? text(srcRequestParametersCustomerMasterKeySpec);
 
     // mappings/aws_kms.yaml:293 key_usage: additional.fields
-    r.key_usage = text(srcRequestParameters?.keyUsage);
+    r.key_usage = text(srcRequestParametersKeyUsage);
 
     // mappings/aws_kms.yaml:298 grantee: additional.fields
-    r.grantee = text(srcRequestParameters?.granteePrincipal);
+    r.grantee = text(srcRequestParametersGranteePrincipal);
 
     // mappings/aws_kms.yaml:303 grant_operations: additional.fields
-    r.grant_operations = text(srcRequestParameters?.operations);
+    r.grant_operations = text(srcRequestParametersOperations);
 
     // mappings/aws_kms.yaml:308 encryption_context: additional.fields
-    r.encryption_context = text(srcRequestParameters?.encryptionContext);
+    r.encryption_context = text(srcRequestParametersEncryptionContext);
 
     // mappings/aws_kms.yaml:313 target_key: additional.fields
-    r.target_key = text(srcRequestParameters?.targetKeyId);
+    r.target_key = text(srcRequestParametersTargetKeyId);
 
     // mappings/aws_kms.yaml:319 destination_key: additional.fields
-    r.destination_key = text(srcRequestParameters?.destinationKeyId);
+    r.destination_key = text(srcRequestParametersDestinationKeyId);
 
     // mappings/aws_kms.yaml:325 retiring_principal: additional.fields
-    r.retiring_principal = text(srcRequestParameters?.retiringPrincipal);
+    r.retiring_principal = text(srcRequestParametersRetiringPrincipal);
 
     // mappings/aws_kms.yaml:330 grant_id: additional.fields
-    r.grant_id = text(srcResponseElements?.grantId) ?? text(srcRequestParameters?.grantId);
+    r.grant_id = text(srcResponseElements?.grantId) ?? text(srcRequestParametersGrantId);
 
     // mappings/aws_kms.yaml:335 custom_key_store: additional.fields
     r.custom_key_store =
-      text(srcRequestParameters?.customKeyStoreId) ??
+      text(srcRequestParametersCustomKeyStoreId) ??
       text(srcResponseElementsKeyMetadata?.customKeyStoreId) ??
       text(srcDetail?.additionalEventData?.customKeyStoreId);
 
     // mappings/aws_kms.yaml:343 multi_region: additional.fields
     r.multi_region =
-      text(srcRequestParameters?.multiRegion) ?? text(srcResponseElementsKeyMetadata?.multiRegion);
+      text(srcRequestParametersMultiRegion) ?? text(srcResponseElementsKeyMetadata?.multiRegion);
 
     // mappings/aws_kms.yaml:348 replica_region: additional.fields
     r.replica_region =
-      text(srcRequestParameters?.replicaRegion) ?? text(srcRequestParameters?.primaryRegion);
+      text(srcRequestParametersReplicaRegion) ?? text(srcRequestParametersPrimaryRegion);
 
     // mappings/aws_kms.yaml:353 key_state: additional.fields
     r.key_state =
@@ -333,10 +432,10 @@ module.exports = function createAwsKmsMapper(rt) {
     r.deletion_date = text(srcResponseElements?.deletionDate);
 
     // mappings/aws_kms.yaml:364 key_material_expiry: additional.fields
-    r.key_material_expiry = text(srcRequestParameters?.expirationModel);
+    r.key_material_expiry = text(srcRequestParametersExpirationModel);
 
     // mappings/aws_kms.yaml:370 key_material_valid_to: additional.fields
-    r.key_material_valid_to = text(srcRequestParameters?.validTo);
+    r.key_material_valid_to = text(srcRequestParametersValidTo);
 
     // mappings/aws_kms.yaml:375 vpc_endpoint: additional.fields
     r.vpc_endpoint = text(srcDetail?.vpcEndpointId);

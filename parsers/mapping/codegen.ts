@@ -129,9 +129,9 @@ function emitRowValues(out: Emitter, plan: Plan): void {
   out.block(`function rowValues${pascalCase(mapping.logType)}(data, issues) {`, () => {
     out.line(comment('Every slot is declared up front, so all records share one object shape.'));
     out.line(`const r = ${valuesLiteral(plan.rows)};`);
-    const shared = sharedReads(plan.rows);
+    const { shared, onePass } = sharedReads(plan.rows);
     if (shared.size) out.line(comment('What several rows read, looked up once per record.'));
-    emitSharedReads(out, shared);
+    emitSharedReads(out, shared, onePass);
     const scope: Scope = { data: 'data', values: 'r', depth: 0, shared, computed: new Map() };
     scope.texts = emitSharedTexts(out, plan.rows, scope);
     for (const row of plan.rows) emitRowValue(out, mapping, row, scope);
@@ -141,11 +141,26 @@ function emitRowValues(out: Emitter, plan: Plan): void {
 }
 
 /**
+ * A nested object that rows read this many keys of is read in one pass over its own keys.
+ * CloudTrail's requestParameters holds the few keys of its own call, and a lookup of a key that
+ * is absent costs as much as one that is there: a pass over three keys beats twenty lookups.
+ * The record itself holds most of the keys read from it, so it is not read this way.
+ */
+const ONE_PASS_KEYS = 12;
+
+interface SharedReads {
+  /** Locals for what several top-level rows read, by source path. */
+  shared: Map<SourcePath, string>;
+  /** Objects read in one pass, with the children (all of them locals) the pass fills. */
+  onePass: Map<SourcePath, SourcePath[]>;
+}
+
+/**
  * Locals for what several top-level rows read: a whole source path, or an object on the way to
  * several (`detail.userIdentity`), so each record key is looked up once per record. Parents
  * come before children, each read from the nearest parent that has a local.
  */
-function sharedReads(rows: PlannedRow[]): Map<SourcePath, string> {
+function sharedReads(rows: PlannedRow[]): SharedReads {
   const uses = new Map<SourcePath, number>();
   for (const row of rows) {
     const paths = new Set([...rowSources(row), ...row.when.flatMap((c) => c.source)]);
@@ -157,19 +172,69 @@ function sharedReads(rows: PlannedRow[]): Map<SourcePath, string> {
       }
     }
   }
+  const onePass = onePassObjects([...uses.keys()]);
   const names = new Set<string>();
   const shared = new Map<SourcePath, string>();
-  for (const [path, n] of uses) if (n > 1) shared.set(path, sourceName(path, names));
-  return shared;
+  const inPass = new Set([...onePass.values()].flat());
+  for (const [path, n] of uses) {
+    if (n > 1 || inPass.has(path)) shared.set(path, sourceName(path, names));
+  }
+  return { shared, onePass };
+}
+
+/** Objects below the record whose keys (plain identifiers) are read ONE_PASS_KEYS times. */
+function onePassObjects(paths: SourcePath[]): Map<SourcePath, SourcePath[]> {
+  const children = new Map<SourcePath, SourcePath[]>();
+  for (const path of paths) {
+    const steps = parseSourcePath(path) ?? [];
+    const last = steps[steps.length - 1];
+    if (steps.length < 3 || !last || 'index' in last || !IDENTIFIER.test(last.key)) continue;
+    const parent = stepsText(steps.slice(0, -1));
+    children.set(parent, [...(children.get(parent) ?? []), path]);
+  }
+  return new Map([...children].filter(([, keys]) => keys.length >= ONE_PASS_KEYS));
 }
 
 /** Declares the shared locals, each read from the nearest parent already declared. */
-function emitSharedReads(out: Emitter, shared: Map<SourcePath, string>): void {
+function emitSharedReads(
+  out: Emitter,
+  shared: Map<SourcePath, string>,
+  onePass: Map<SourcePath, SourcePath[]>,
+): void {
   const declared = new Map<SourcePath, string>();
   for (const [path, name] of shared) {
+    if (declared.has(path)) continue;
     out.line(`const ${name} = ${readShared(declared, 'data', path)};`);
     declared.set(path, name);
+    const keys = onePass.get(path);
+    if (keys) emitOnePass(out, name, keys, shared, declared);
   }
+}
+
+/** `let` locals for an object's children, filled by one pass over the object's own keys. */
+function emitOnePass(
+  out: Emitter,
+  object: string,
+  paths: SourcePath[],
+  shared: Map<SourcePath, string>,
+  declared: Map<SourcePath, string>,
+): void {
+  const locals = paths.map((path) => shared.get(path) as string);
+  out.line(`let ${locals.join(', ')};`);
+  // Own keys only: an inherited name (`constructor`) is not data.
+  out.block(`if (typeof ${object} === 'object' && ${object} !== null) {`, () => {
+    out.block(`for (const key in ${object}) {`, () => {
+      out.block('switch (key) {', () => {
+        paths.forEach((path, i) => {
+          const key = (parseSourcePath(path) ?? []).pop() as { key: string };
+          out.line(`case ${quote(key.key)}:`);
+          out.line(`  ${locals[i]} = ${object}.${key.key};`);
+          out.line('  break;');
+          declared.set(path, locals[i]);
+        });
+      });
+    });
+  });
 }
 
 /** A read of `path` from the longest part of it that `shared` holds, else from `base`. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { quote } from '../../parsers/mapping/codegen';
+import { interpret } from '../../parsers/mapping/interpret';
 import { compileYaml, mappingWith } from './helpers';
 
 const HOSTILE = [
@@ -280,6 +281,40 @@ describe('generated code', () => {
       );
     }
     expect(compiled!.source).toContain('r1.alias_same = r1.alias_name; // the same value');
+  });
+
+  it('reads an object that many rows read in one pass, as the interpreter reads it', () => {
+    const keys = Array.from({ length: 13 }, (_, i) => `k${i}`);
+    const yaml = mappingWith(
+      keys
+        .map(
+          (k) =>
+            `  - { id: row_${k}, source: detail.params.${k}, target: additional.fields, key: ${k} }`,
+        )
+        .join('\n'),
+    );
+    const { compiled, diagnostics } = compileYaml(yaml);
+    expect(diagnostics).toEqual([]);
+    expect(compiled!.source).toContain('for (const key in srcParams)');
+    const reference = interpret(compiled!.plan);
+    const params = [
+      { k0: 'a', k5: 7, k12: { x: 1 }, other: 'o' },
+      JSON.parse('{"__proto__":"p","k1":"b","constructor":"c"}'),
+      ['k1', 'k2'],
+      'k1',
+      null,
+      {},
+    ];
+    for (const value of params) {
+      const record = { time: '2024-01-01T00:00:00Z', detail: { params: value } };
+      expect(compiled!.mapper.map(record, [])).toEqual(reference.map(record, []));
+    }
+    const first = { time: '2024-01-01T00:00:00Z', detail: { params: params[0] } };
+    expect(compiled!.mapper.map(first, []).additional).toEqual({
+      k0: 'a',
+      k5: '7',
+      k12: '{"x":1}',
+    });
   });
 
   it('makes a shared text up front only when every record makes it anyway', () => {
