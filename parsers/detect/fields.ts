@@ -145,7 +145,9 @@ function leafValues(node: unknown, leaf: Leaf): Scalar[] {
 function leafValue(node: unknown, leaf: Leaf): Scalar | undefined {
   if (leaf.op === 'map') {
     const v = (node as Record<string, unknown> | undefined)?.[leaf.json];
-    const member = (v as Record<string, unknown> | undefined)?.[leaf.key];
+    // Own keys only: `["__proto__"]` or `["constructor"]` must not read Object.prototype.
+    const own = typeof v === 'object' && v !== null && Object.hasOwn(v, leaf.key);
+    const member = own ? (v as Record<string, unknown>)[leaf.key] : undefined;
     if (member === undefined || member === null) return undefined;
     return typeof member === 'string' ? member : JSON.stringify(member);
   }

@@ -26,9 +26,15 @@ export function regexError(pattern: string): string | undefined {
   }
 }
 
-/** Production matches only the first line of a multi-line value unless the pattern is `(?s)`. */
+/** Flags that open a pattern and include `s`: `(?s)`, `(?is)`, `(?si)`; not `(?i-s)`. */
+const DOT_ALL = /^\(\?[imU]*s[imsU]*\)/;
+
+/**
+ * Production matches only the first line of a multi-line value unless the pattern opens with
+ * the `s` flag.
+ */
 function subject(text: string, pattern: string): string {
-  if (pattern.startsWith('(?s)')) return text;
+  if (DOT_ALL.test(pattern)) return text;
   const nl = text.indexOf('\n');
   return nl < 0 ? text : text.slice(0, nl);
 }

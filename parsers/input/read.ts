@@ -13,6 +13,29 @@ import { findSources, type Source } from './walk';
 
 export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
+/**
+ * A `\ud800`-style escape of half a surrogate pair: JSON.parse makes it a lone surrogate,
+ * which UTF-8 cannot hold and proto3 strings must not. Only a text with one is repaired.
+ */
+const LONE_SURROGATE_ESCAPE = /\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
+
+/**
+ * Replaces each lone surrogate in the record's string values by U+FFFD, as the UTF-8 decoder
+ * does with bytes that are not UTF-8; no recursion, so any depth is fine. Keys are left: they
+ * reach UDM only inside JSON text, where JSON.stringify escapes them.
+ */
+function repairSurrogates(value: object): void {
+  const stack: object[] = [value];
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    const fields = node as Record<string, unknown>;
+    for (const key in fields) {
+      const child = fields[key];
+      if (typeof child === 'string' && !child.isWellFormed()) fields[key] = child.toWellFormed();
+      else if (typeof child === 'object' && child !== null) stack.push(child);
+    }
+  }
+}
+
 /** Numbers the items of one file and stamps them with where they came from. */
 class FileItems {
   private index = 0;
@@ -45,15 +68,18 @@ class FileItems {
 
   fromVerdict(verdict: Verdict, text: string, line: number): InputItem {
     switch (verdict.kind) {
-      case 'record':
+      case 'record': {
+        const raw = verdict.raw ?? text;
+        if (LONE_SURROGATE_ESCAPE.test(raw)) repairSurrogates(verdict.envelope);
         return {
           kind: 'record',
           origin: this.origin(line),
           shape: verdict.shape,
           gzip: this.state.gzip,
           envelope: verdict.envelope,
-          raw: verdict.raw ?? text,
+          raw,
         };
+      }
       case 'skip':
         return {
           kind: 'skip',

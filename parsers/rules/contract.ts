@@ -27,6 +27,10 @@ export function mappingDomain(plan: Plan): MappingDomain {
       const path = prefix + writtenPath(row);
       if (row.kind === 'for_each') visit(row.children, `${path}.`);
       else fields.add(path);
+      // A label is read by its key (`labels["k"]`) or element by element (`labels.value`).
+      if (row.out.write.mode === 'label') {
+        for (const part of ['key', 'value']) fields.add(`${prefix}${row.target}.${part}`);
+      }
       const closed = closedValues(plan, row);
       if (!closed) continue;
       const set = values.get(path) ?? new Set<string>();
@@ -42,9 +46,12 @@ export function mappingDomain(plan: Plan): MappingDomain {
   return { fields, values };
 }
 
+/** The path a rule reads a row's value at: a Struct entry and a label by their keys. */
 function writtenPath(row: PlannedRow): string {
-  const key = row.out.write.mode === 'struct' ? `.${row.out.write.key}` : '';
-  return row.out.write.mode === 'struct' ? `${row.target}${key}` : row.target;
+  const { write } = row.out;
+  return write.mode === 'struct' || write.mode === 'label'
+    ? `${row.target}.${write.key}`
+    : row.target;
 }
 
 /** The values a row can write, when they are a closed set; undefined when open. */

@@ -123,5 +123,9 @@ describe('multi-line values', () => {
     expect(run('/second/')).toBe(0);
     expect(run('/(?s)second/')).toBe(1);
     expect(run('/(?s)line.second/')).toBe(1);
+    expect(run('/(?is)SECOND/')).toBe(1);
+    expect(run('/(?si)second/')).toBe(1);
+    expect(run('/(?i)second/')).toBe(0);
+    expect(run('/(?i-s)second/')).toBe(0);
   });
 });

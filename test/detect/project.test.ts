@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { detect } from '../../parsers/detect/engine';
 import { projection } from '../../parsers/detect/project';
 import type { UdmEvent } from '../../parsers/detect/types';
 import { compile } from './helpers';
@@ -53,5 +54,25 @@ describe('projection', () => {
   it('passes values of an unexpected type through as they are', () => {
     const event = { metadata: 'not a message', principal: { ip: '10.0.0.1' } } as UdmEvent;
     expect(project(event)).toEqual(event);
+  });
+});
+
+describe('map fields read by key', () => {
+  it('read own keys only: __proto__ and constructor are absent unless the event has them', () => {
+    const rule = compile(`rule inherited_keys {
+  meta:
+    author = "test"
+  events:
+    ($e.additional.fields["__proto__"] != "" or $e.additional.fields["constructor"] != "")
+  condition:
+    $e
+}`);
+    const time = '2024-01-01T00:00:00Z';
+    const plain = { metadata: { eventTimestamp: time, productLogId: 'a' }, additional: { k: 'v' } };
+    const hostile = JSON.parse(
+      `{"metadata":{"eventTimestamp":"${time}","productLogId":"b"},"additional":{"__proto__":"x"}}`,
+    ) as UdmEvent;
+    const found = detect([rule], [plain as UdmEvent, hostile]);
+    expect(found.map((d) => d.events)).toEqual([{ e: ['b'] }]);
   });
 });

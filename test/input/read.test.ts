@@ -496,3 +496,18 @@ describe('readInputs: streaming', () => {
     expect(pulled).toBe(total / perChunk);
   });
 });
+
+describe('readInputs: strings UTF-8 can hold', () => {
+  it('turns escaped lone surrogates into U+FFFD, keeping pairs, raw text and keys as they are', async () => {
+    const text =
+      '{"eventName":"Decrypt","eventTime":"2024-01-01T00:00:00Z","userAgent":"a \\ud800 b",' +
+      '"smile":"\\ud83d\\ude00","list":["\\udc00",{"k\\ud800":"\\udbff"}],"plain":"\\\\ud800"}';
+    const [item] = records(await readText(text + '\n'));
+    const detail = item.envelope.detail as Record<string, unknown>;
+    expect(detail.userAgent).toBe('a \ufffd b');
+    expect(detail.smile).toBe('\u{1F600}');
+    expect(detail.list).toEqual(['\ufffd', { 'k\ud800': '\ufffd' }]);
+    expect(detail.plain).toBe('\\ud800');
+    expect(item.raw).toBe(text);
+  });
+});

@@ -27,6 +27,27 @@ describe('the rule↔mapping contract', () => {
     },
   );
 
+  it('takes labels and detection fields the mapping writes, by key and element by element', () => {
+    const text = [
+      'rule labels {',
+      '  meta:',
+      '    author = "test"',
+      '  events:',
+      '    $e.principal.user.attribute.labels["mfaAuthenticated"] = "false"',
+      '    $e.principal.user.attribute.labels.value = "false"',
+      '    $e.security_result.detection_fields["encryptionAlgorithm"] != ""',
+      '    $e.security_result.detection_fields["noSuchKey"] != ""',
+      '  condition:',
+      '    $e',
+      '}',
+    ].join('\n');
+    const { rules } = parseRules(text, 'labels.yaral');
+    const found = checkContract(rules[0], domain).map((d) => [d.line, d.message]);
+    expect(found).toEqual([
+      [8, 'the mapping never writes security_result.detection_fields.noSuchKey'],
+    ]);
+  });
+
   it('reports a field and a literal the mapping never writes, at their lines', () => {
     const text = [
       'rule probe {',
