@@ -70,7 +70,8 @@ class FileItems {
     switch (verdict.kind) {
       case 'record': {
         const raw = verdict.raw ?? text;
-        if (LONE_SURROGATE_ESCAPE.test(raw)) repairSurrogates(verdict.envelope);
+        if (raw.includes('\\u') && LONE_SURROGATE_ESCAPE.test(raw))
+          repairSurrogates(verdict.envelope);
         return {
           kind: 'record',
           origin: this.origin(line),
