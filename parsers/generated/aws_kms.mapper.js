@@ -5,7 +5,7 @@
 
 module.exports = function createAwsKmsMapper(rt) {
   const { text, timestamp, after, isIp, child, list, first, put, at, each, hasAny } = rt;
-  const { missing, notFor, jsonString, jsonStringAfter, hasValue } = rt;
+  const { missing, notFor, jsonStringAfter, hasValue } = rt;
   const eventTypeTable = new Map([
     ['Decrypt', 'USER_RESOURCE_ACCESS'],
     ['Encrypt', 'USER_RESOURCE_ACCESS'],

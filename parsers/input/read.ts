@@ -5,6 +5,7 @@
  * becomes `reject` items; nothing here prints or throws for bad input.
  */
 
+import { needsNoEscaping } from '../mapping/runtime';
 import { classify, type Verdict } from './classify';
 import { decodeText, type DecodeState } from './decode';
 import { JsonScanner, TEXT_OUTSIDE_JSON, type Span } from './scan-json';
@@ -70,8 +71,10 @@ class FileItems {
     switch (verdict.kind) {
       case 'record': {
         const raw = verdict.raw ?? text;
-        if (raw.includes('\\u') && LONE_SURROGATE_ESCAPE.test(raw))
-          repairSurrogates(verdict.envelope);
+        // One look at the text per record tells both whether its strings may be copied as
+        // they are and whether any can hold a lone surrogate to repair.
+        const verbatim = needsNoEscaping(raw);
+        if (!verbatim && LONE_SURROGATE_ESCAPE.test(raw)) repairSurrogates(verdict.envelope);
         return {
           kind: 'record',
           origin: this.origin(line),
@@ -79,6 +82,7 @@ class FileItems {
           gzip: this.state.gzip,
           envelope: verdict.envelope,
           raw,
+          verbatim,
         };
       }
       case 'skip':

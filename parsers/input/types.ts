@@ -37,6 +37,8 @@ export type InputItem =
       envelope: Record<string, unknown>;
       /** The record's text exactly as read, so a rejected record can be written out whole. */
       raw: string;
+      /** No string in `envelope` needs JSON escaping (`needsNoEscaping` of `raw`). */
+      verbatim: boolean;
     }
   | { kind: 'skip'; origin: RecordOrigin; reason: SkipReason; detail: string }
   | { kind: 'reject'; origin: RecordOrigin; reason: string; raw: string };

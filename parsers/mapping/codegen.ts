@@ -62,7 +62,7 @@ export function generateMapperModule(plan: Plan): string {
     '',
     `module.exports = function create${name}Mapper(rt) {`,
     '  const { text, timestamp, after, isIp, child, list, first, put, at, each, hasAny } = rt;',
-    '  const { missing, notFor, jsonString, jsonStringAfter, hasValue } = rt;',
+    '  const { missing, notFor, jsonStringAfter, hasValue } = rt;',
     ...body.hoisted().map((line) => '  ' + line),
     '',
     body.text(),

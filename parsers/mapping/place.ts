@@ -25,7 +25,7 @@ const RESERVED = (
 class Names {
   private readonly taken = new Set([
     ...['r', 'v', 'udm', 'data', 'issues', 'text', 'timestamp', 'after', 'isIp', 'child'],
-    ...['list', 'first', 'put', 'at', 'each', 'hasAny', 'missing', 'notFor', 'jsonString'],
+    ...['list', 'first', 'put', 'at', 'each', 'hasAny', 'missing', 'notFor'],
     ...['jsonStringAfter', 'hasValue', 'verbatim', 'item', 'element'],
     ...RESERVED,
   ]);

@@ -224,14 +224,6 @@ export function hasAny(object: Obj): boolean {
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /**
- * A string as JSON text, exactly as JSON.stringify writes it; the common string, with nothing
- * to escape, is only wrapped in quotes.
- */
-export function jsonString(value: string): string {
-  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : '"' + value + '"';
-}
-
-/**
  * `open` (JSON text that ends in the opening quote of a string: `"key":"`) followed by `value`
  * as a JSON string, exactly as JSON.stringify writes it.
  *
@@ -293,7 +285,6 @@ export const runtime = {
   hasAny,
   missing,
   notFor,
-  jsonString,
   jsonStringAfter,
   hasValue,
 };

@@ -4,7 +4,7 @@
  */
 
 import type { InputItem, RecordOrigin, SkipReason } from '../input/types';
-import { needsNoEscaping, timestamp } from '../mapping/runtime';
+import { timestamp } from '../mapping/runtime';
 import type { Mapper, UdmEvent } from '../mapping/types';
 
 /** What became of one input item; the event as an object, or as JSON text (`mapItemToJson`). */
@@ -46,7 +46,7 @@ export function mapItem(item: InputItem, mapper: Mapper): MapOutcome {
  * record's strings are copied unscanned when its text shows that none of them needs escaping.
  */
 export function mapItemToJson(item: InputItem, mapper: Mapper): MapOutcome<string> {
-  const verbatim = item.kind === 'record' && needsNoEscaping(item.raw);
+  const verbatim = item.kind === 'record' && item.verbatim;
   const map = (data: Record<string, unknown>, issues: string[]) =>
     mapper.mapToJson(data, issues, verbatim);
   return mapWith(item, map, mapper, (udm) => JSON.stringify(udm));

@@ -498,7 +498,7 @@ describe('readInputs: streaming', () => {
 });
 
 describe('readInputs: strings UTF-8 can hold', () => {
-  it('turns escaped lone surrogates into U+FFFD, keeping pairs, raw text and keys as they are', async () => {
+  it('turns escaped lone surrogates into U+FFFD; pairs, raw text and keys stay', async () => {
     const text =
       '{"eventName":"Decrypt","eventTime":"2024-01-01T00:00:00Z","userAgent":"a \\ud800 b",' +
       '"smile":"\\ud83d\\ude00","list":["\\udc00",{"k\\ud800":"\\udbff"}],"plain":"\\\\ud800"}';

@@ -285,14 +285,9 @@ describe('generated code', () => {
 
   it('reads an object that many rows read in one pass, as the interpreter reads it', () => {
     const keys = Array.from({ length: 13 }, (_, i) => `k${i}`);
-    const yaml = mappingWith(
-      keys
-        .map(
-          (k) =>
-            `  - { id: row_${k}, source: detail.params.${k}, target: additional.fields, key: ${k} }`,
-        )
-        .join('\n'),
-    );
+    const row = (k: string) =>
+      `  - { id: row_${k}, source: detail.params.${k}, target: additional.fields, key: ${k} }`;
+    const yaml = mappingWith(keys.map(row).join('\n'));
     const { compiled, diagnostics } = compileYaml(yaml);
     expect(diagnostics).toEqual([]);
     expect(compiled!.source).toContain('for (const key in srcParams)');

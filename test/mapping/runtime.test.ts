@@ -4,7 +4,6 @@ import {
   after,
   isIp,
   MAX_VALUE_DEPTH,
-  jsonString,
   jsonStringAfter,
   needsNoEscaping,
   parseTimestamp,
@@ -71,18 +70,10 @@ function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
-describe('jsonString', () => {
-  it('writes a string exactly as JSON.stringify does', () => {
-    const samples = ['plain', '', 'quote " and \\ back', 'tab\t nl\n', '\u0000\u001f\u007f'];
-    samples.push('caf\u00e9 \u{1F600}', 'lone \ud800 high', 'lone \udc00 low', '\u2028\u2029');
-    samples.push('{"aws:ebs:id":"vol-1"}', '<script>');
-    for (const value of samples) expect(jsonString(value)).toBe(JSON.stringify(value));
-  });
-});
-
 describe('jsonStringAfter', () => {
-  const samples = ['plain', 'quote " and \\ back', 'tab\t nl\n', 'lone \ud800', '\u2028'];
-  samples.push('{"aws:ebs:id":"vol-1"}', '["Encrypt","Decrypt"]', '[1,2]', 'caf\u00e9 \u{1F600}');
+  const samples = ['plain', '', 'quote " and \\ back', 'tab\t nl\n', '\u0000\u001f\u007f'];
+  samples.push('caf\u00e9 \u{1F600}', 'lone \ud800 high', 'lone \udc00 low', '\u2028\u2029');
+  samples.push('{"aws:ebs:id":"vol-1"}', '<script>', '["Encrypt","Decrypt"]', '[1,2]');
 
   it('writes its prefix and the string as JSON.stringify does, unless told verbatim', () => {
     for (const value of samples) {
