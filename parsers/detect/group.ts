@@ -8,7 +8,7 @@ import type { Plan } from './analyze';
 import { truthy } from './compare';
 import { type Env, evaluate, type Scope } from './expr';
 import { zeroValue } from './fields';
-import { computeOutcomes } from './outcome';
+import { Outcomes } from './outcome';
 import type { Tuple } from './tuples';
 import type { Candidate, Scalar, Value } from './types';
 
@@ -36,6 +36,23 @@ export function zeroValues(plan: Plan): Map<string, Scalar> {
   return zeros;
 }
 
+/**
+ * The group key of match values: undefined when a match variable is unbound, null when one holds
+ * its zero value (such tuples are dropped).
+ */
+export function groupKey(
+  placeholders: Record<string, Scalar>,
+  matchVars: string[],
+  zeros: Map<string, Scalar> | undefined,
+): string | null | undefined {
+  const values = matchVars.map((m) => placeholders[m]);
+  if (values.some((v) => v === undefined)) return undefined;
+  if (zeros && values.some((v, i) => zeros.has(matchVars[i]) && zeros.get(matchVars[i]) === v)) {
+    return null;
+  }
+  return JSON.stringify(values);
+}
+
 export function groupTuples(
   tuples: Tuple[],
   matchVars: string[],
@@ -43,15 +60,11 @@ export function groupTuples(
 ): Group[] {
   const groups = new Map<string, Group>();
   for (const t of tuples) {
-    const values = matchVars.map((m) => t.placeholders[m]);
-    if (values.some((v) => v === undefined)) continue;
-    if (zeros && values.some((v, i) => zeros.has(matchVars[i]) && zeros.get(matchVars[i]) === v)) {
-      continue;
-    }
-    const key = JSON.stringify(values);
+    const key = groupKey(t.placeholders, matchVars, zeros);
+    if (!key) continue;
     let g = groups.get(key);
     if (!g) {
-      const match = Object.fromEntries(matchVars.map((m, i) => [m, values[i]]));
+      const match = Object.fromEntries(matchVars.map((m) => [m, t.placeholders[m]]));
       groups.set(key, (g = { key, match, tuples: [] }));
     }
     g.tuples.push(t);
@@ -68,16 +81,27 @@ function distinctEvents(tuples: Tuple[], variable: string): Candidate[] {
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
 
-/** Outcomes and condition of one group; undefined when the condition does not hold. */
-export function judge(rule: Rule, plan: Plan, tuples: Tuple[], env: Env): Verdict | undefined {
+/**
+ * Outcomes and condition of one group; undefined when the condition does not hold or `wanted`
+ * declines the group (a key already reported), before the outcomes the condition does not read
+ * are computed.
+ */
+export function judge(
+  rule: Rule,
+  plan: Plan,
+  tuples: Tuple[],
+  env: Env,
+  wanted: () => boolean = () => true,
+): Verdict | undefined {
   const events = new Map(plan.variables.map((v) => [v.name, distinctEvents(tuples, v.name)]));
   // A detection needs an event to stand on; a condition of absences alone cannot give one.
   if (![...events.values()].some((list) => list.length)) return undefined;
-  const outcome = computeOutcomes(rule.outcome, tuples, env);
+  const outcomes = new Outcomes(rule.outcome, tuples, env);
   const scope: Scope = {
     field: () => '',
     all: () => [],
-    variable: (name) => (events.has(name) ? events.get(name)!.length > 0 : (outcome[name] ?? '')),
+    variable: (name) =>
+      events.has(name) ? events.get(name)!.length > 0 : (outcomes.value(name) ?? ''),
     count: (name) => {
       if (events.has(name)) return events.get(name)!.length;
       const values = tuples.map((t) => t.placeholders[name]).filter((v) => v !== undefined);
@@ -88,5 +112,6 @@ export function judge(rule: Rule, plan: Plan, tuples: Tuple[], env: Env): Verdic
     },
   };
   if (!rule.condition || !truthy(evaluate(rule.condition, scope, env))) return undefined;
-  return { outcome, events };
+  if (!wanted()) return undefined;
+  return { outcome: outcomes.all(), events };
 }

@@ -15,7 +15,7 @@ export const DEFAULT_RISK_SCORE = 40;
 /** In outcomes a field is every element of the event: repeated fields are multi-valued. */
 function outcomeScope(
   t: Tuple | undefined,
-  values: Record<string, Value>,
+  outcome: (name: string) => Value | undefined,
   agg: Scope['aggregate'],
 ) {
   const scope: Scope = {
@@ -27,7 +27,7 @@ function outcomeScope(
       const m = t?.members.get(access.variable);
       return m ? readAll(m.cand.event, access) : [zeroValue(access)];
     },
-    variable: (name) => (name in values ? values[name] : (t?.placeholders[name] ?? '')),
+    variable: (name) => outcome(name) ?? t?.placeholders[name] ?? '',
     count: () => 0,
     aggregate: agg,
   };
@@ -66,23 +66,50 @@ function finalValue(expr: Expr, v: Value, env: Env): Value {
   return access ? zeroValue(access) : '';
 }
 
-export function computeOutcomes(
-  outcomes: Outcome[],
-  tuples: Tuple[],
-  env: Env,
-): Record<string, Value> {
-  const values: Record<string, Value> = {};
-  const aggregate = (e: ExprOf<'aggregate'>): Value => {
-    const collected = tuples.flatMap((t) => {
-      const v = evaluate(e.arg, outcomeScope(t, values, aggregate), env);
-      return Array.isArray(v) ? v : [v];
-    });
-    return aggregateValues(e.fn, collected);
-  };
-  for (const o of outcomes) {
-    const v = evaluate(o.expr, outcomeScope(tuples[0], values, aggregate), env);
-    values[o.name] = finalValue(o.expr, v, env);
+/**
+ * The outcome variables of one group, each computed when first read: a condition that reads
+ * none (most multi-event rules) costs no aggregation over a window that does not fire. An
+ * outcome sees only those declared before it, as when they are computed in order.
+ */
+export class Outcomes {
+  private readonly values: Record<string, Value> = {};
+  private readonly index: Map<string, number>;
+
+  constructor(
+    private readonly outcomes: Outcome[],
+    private readonly tuples: Tuple[],
+    private readonly env: Env,
+  ) {
+    this.index = new Map(outcomes.map((o, i) => [o.name, i]));
   }
-  if (!('risk_score' in values)) values.risk_score = DEFAULT_RISK_SCORE;
-  return values;
+
+  /** The value of an outcome variable, or undefined for a name that is none. */
+  value(name: string): Value | undefined {
+    const at = this.index.get(name);
+    if (at !== undefined) return this.valueAt(at);
+    return name === 'risk_score' ? DEFAULT_RISK_SCORE : undefined;
+  }
+
+  all(): Record<string, Value> {
+    const out: Record<string, Value> = {};
+    this.outcomes.forEach((o, i) => (out[o.name] = this.valueAt(i)));
+    if (!('risk_score' in out)) out.risk_score = DEFAULT_RISK_SCORE;
+    return out;
+  }
+
+  private valueAt(at: number): Value {
+    const o = this.outcomes[at];
+    if (Object.hasOwn(this.values, o.name)) return this.values[o.name];
+    const earlier = new Set(this.outcomes.slice(0, at).map((x) => x.name));
+    const visible = (name: string) => (earlier.has(name) ? this.value(name) : undefined);
+    const aggregate = (e: ExprOf<'aggregate'>): Value => {
+      const collected = this.tuples.flatMap((t) => {
+        const v = evaluate(e.arg, outcomeScope(t, visible, aggregate), this.env);
+        return Array.isArray(v) ? v : [v];
+      });
+      return aggregateValues(e.fn, collected);
+    };
+    const v = evaluate(o.expr, outcomeScope(this.tuples[0], visible, aggregate), this.env);
+    return (this.values[o.name] = finalValue(o.expr, v, this.env));
+  }
 }

@@ -6,7 +6,7 @@
  * time-ordered input (detect sorts it).
  */
 
-import { groupTuples, judge } from './group';
+import { groupKey, groupTuples, judge } from './group';
 import { candidates, type CompiledRule, type Input, type RuleRun, toDetection } from './run';
 import { buildTuples, type Tuple } from './tuples';
 import type { Candidate, Detection, Scalar } from './types';
@@ -86,6 +86,7 @@ class WindowRun implements RuleRun {
   }
 
   private judgeSpan(span: Span): Detection[] {
+    if (this.allReported(span)) return [];
     const keys = anchorKeys(span.anchors, this.c.matchVars);
     const inSpan = new Map<string, Candidate[]>();
     for (const [name, list] of this.buffers) {
@@ -100,19 +101,34 @@ class WindowRun implements RuleRun {
     const out: Detection[] = [];
     for (const g of groupTuples(tuples, this.c.matchVars, this.c.zeros)) {
       if (!g.tuples.some((t) => hasAnchor(t, anchors))) continue;
-      const verdict = judge(this.c.rule, this.c.plan, g.tuples, this.c.env);
-      if (verdict && this.isNew(g.key, span)) {
-        out.push(toDetection(this.c, verdict, g.match, span));
-      }
+      const wanted = () => !this.blocked(g.key, span);
+      const verdict = judge(this.c.rule, this.c.plan, g.tuples, this.c.env, wanted);
+      if (!verdict) continue;
+      this.reported.set(g.key, span.end);
+      out.push(toDetection(this.c, verdict, g.match, span));
     }
     return out;
   }
 
-  /** De-duplication: a key fires again only in a window that starts after its last one ended. */
-  private isNew(key: string, span: Span): boolean {
+  /**
+   * De-duplication: a key fires again only in a window that starts after its last one ended.
+   * Within a burst that is most windows, so they are refused before any tuple is built.
+   */
+  private blocked(key: string, span: Span): boolean {
     const end = this.reported.get(key);
-    if (end !== undefined && span.start <= end) return false;
-    this.reported.set(key, span.end);
+    return end !== undefined && span.start <= end;
+  }
+
+  /** Whether every group the span could judge has a key that is blocked (or a zero value). */
+  private allReported(span: Span): boolean {
+    if (!this.reported.size) return false;
+    for (const a of span.anchors) {
+      for (const row of a.rows) {
+        const key = groupKey(row.placeholders, this.c.matchVars, this.c.zeros);
+        if (key === undefined) return false;
+        if (key !== null && !this.blocked(key, span)) return false;
+      }
+    }
     return true;
   }
 }
