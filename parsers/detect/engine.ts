@@ -30,6 +30,11 @@ export interface EngineOptions {
   lists?: Map<string, string[]>;
   /** "Now" for timestamp.current_seconds, so runs are reproducible. */
   now?: Date;
+  /**
+   * Judge every window from its tuples, never from each variable's events alone (see
+   * separable.ts): the slower reference path, which tests hold the fast one to.
+   */
+  tuplesOnly?: boolean;
 }
 
 export class RuleEvaluator {
@@ -72,6 +77,7 @@ export function compileRule(
     matchVars: rule.match?.variables.map((v) => v.name) ?? [],
     window: rule.match?.window,
     zeros: allowZeroValues(rule) ? undefined : zeroValues(plan),
+    tuplesOnly: options.tuplesOnly,
   };
   return { evaluator: new RuleEvaluator(compiled), diagnostics };
 }

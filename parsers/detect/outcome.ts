@@ -5,7 +5,7 @@ import { sortScalars } from './compare';
 import { type Env, evaluate, type Scope } from './expr';
 import { readAll, readValues, zeroValue } from './fields';
 import type { Tuple } from './tuples';
-import type { Scalar, Value } from './types';
+import type { Candidate, Row, Scalar, Value } from './types';
 
 /** Production keeps 25 random elements; we sort and keep the first 25 so tests are stable. */
 export const ARRAY_CAP = 25;
@@ -112,4 +112,30 @@ export class Outcomes {
     const v = evaluate(o.expr, outcomeScope(this.tuples[0], visible, aggregate), this.env);
     return (this.values[o.name] = finalValue(o.expr, v, this.env));
   }
+}
+
+/**
+ * The values one member adds to an aggregate whose argument reads only its own variable: what
+ * the aggregation collects from each tuple holding that member and row.
+ */
+export function memberValues(
+  arg: Expr,
+  variable: string,
+  cand: Candidate,
+  row: Row,
+  env: Env,
+): Scalar[] {
+  const t: Tuple = {
+    members: new Map([[variable, { cand, row }]]),
+    placeholders: row.placeholders,
+  };
+  const noAggregate = (): Value => {
+    throw new Error('aggregation inside an aggregation');
+  };
+  const v = evaluate(
+    arg,
+    outcomeScope(t, () => undefined, noAggregate),
+    env,
+  );
+  return Array.isArray(v) ? v : [v];
 }

@@ -31,6 +31,8 @@ export interface CompiledRule {
   window?: Window;
   /** Zero values to drop per match placeholder; undefined with allow_zero_values. */
   zeros?: Map<string, Scalar>;
+  /** See EngineOptions.tuplesOnly. */
+  tuplesOnly?: boolean;
 }
 
 export interface RuleRun {

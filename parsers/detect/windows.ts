@@ -7,20 +7,32 @@
  */
 
 import { groupKey, groupTuples, judge } from './group';
+import { KeyedMembers } from './members';
 import { candidates, type CompiledRule, type Input, type RuleRun, toDetection } from './run';
+import { separablePlan } from './separable';
 import { buildTuples, type Tuple } from './tuples';
 import type { Candidate, Detection, Scalar } from './types';
 
-interface Span {
+export interface Span {
   start: number;
   end: number;
   /** The events the window is anchored at: every group judged in it contains one. */
   anchors: Candidate[];
 }
 
+/** Where a rule keeps the candidates of its open windows, and how it judges one. */
+interface WindowStore {
+  add(found: ReadonlyMap<string, Candidate>): void;
+  /** Forgets what no window still open at `now` can hold. */
+  prune(now: number): void;
+  /** The candidates of each group the span is judged for, or of all of them at once. */
+  groups(span: Span, blocked: (key: string) => boolean): Map<string, Candidate[]>[];
+  buffered(): number;
+}
+
 class WindowRun implements RuleRun {
   private readonly D: number;
-  private readonly buffers = new Map<string, Candidate[]>();
+  private readonly store: WindowStore;
   /** Open windows, in order of their end: anchors arrive in time order. */
   private readonly pending: Span[] = [];
   /**
@@ -32,14 +44,15 @@ class WindowRun implements RuleRun {
 
   constructor(private readonly c: CompiledRule) {
     this.D = c.window!.seconds;
-    for (const v of c.plan.variables) this.buffers.set(v.name, []);
+    const plan = separablePlan(c);
+    this.store = plan ? new KeyedMembers(c, plan, this.D) : new Buffers(c, this.D);
   }
 
   push(input: Input): Detection[] {
     const out = this.flush(input.time);
     this.prune(input.time);
     const found = candidates(this.c, input);
-    for (const [name, cand] of found) this.buffers.get(name)!.push(cand);
+    if (found.size) this.store.add(found);
     const { kind, pivot } = this.c.window!;
     const t = input.time;
     if (kind === 'hop' && found.size) this.open(t, t + this.D, [...found.values()]);
@@ -53,7 +66,7 @@ class WindowRun implements RuleRun {
   }
 
   buffered(): number {
-    return [...this.buffers.values()].reduce((n, list) => n + list.length, 0);
+    return this.store.buffered();
   }
 
   private open(start: number, end: number, anchors: Candidate[]): void {
@@ -73,29 +86,17 @@ class WindowRun implements RuleRun {
 
   /** Candidates older than now − D fit no open window; nor do report marks that old. */
   private prune(now: number): void {
-    for (const [name, list] of this.buffers) {
-      // Candidates arrive in time order: the old ones are a prefix, usually empty.
-      if (list.length && list[0].time < now - this.D) {
-        this.buffers.set(
-          name,
-          list.filter((x) => x.time >= now - this.D),
-        );
-      }
-    }
+    this.store.prune(now);
     for (const [key, end] of this.reported) if (end < now - this.D) this.reported.delete(key);
   }
 
   private judgeSpan(span: Span): Detection[] {
     if (this.allReported(span)) return [];
-    const keys = anchorKeys(span.anchors, this.c.matchVars);
-    const inSpan = new Map<string, Candidate[]>();
-    for (const [name, list] of this.buffers) {
-      const inside = list.filter((x) => x.time >= span.start && x.time <= span.end);
-      inSpan.set(
-        name,
-        inside.filter((x) => mayJoin(x, keys)),
-      );
-    }
+    const blocked = (key: string) => this.blocked(key, span);
+    return this.store.groups(span, blocked).flatMap((cands) => this.judgeCandidates(span, cands));
+  }
+
+  private judgeCandidates(span: Span, inSpan: Map<string, Candidate[]>): Detection[] {
     const anchors = new Set(span.anchors.map((a) => a.seq));
     const tuples = buildTuples(this.c.plan, inSpan, this.c.env);
     const out: Detection[] = [];
@@ -130,6 +131,52 @@ class WindowRun implements RuleRun {
       }
     }
     return true;
+  }
+}
+
+/** Every candidate of the open windows per variable: a span's tuples are built from them all. */
+class Buffers implements WindowStore {
+  private readonly lists = new Map<string, Candidate[]>();
+
+  constructor(
+    private readonly c: CompiledRule,
+    private readonly D: number,
+  ) {
+    for (const v of c.plan.variables) this.lists.set(v.name, []);
+  }
+
+  add(found: ReadonlyMap<string, Candidate>): void {
+    for (const [name, cand] of found) this.lists.get(name)!.push(cand);
+  }
+
+  prune(now: number): void {
+    for (const [name, list] of this.lists) {
+      // Candidates arrive in time order: the old ones are a prefix, usually empty.
+      if (list.length && list[0].time < now - this.D) {
+        this.lists.set(
+          name,
+          list.filter((x) => x.time >= now - this.D),
+        );
+      }
+    }
+  }
+
+  /** Per variable, the candidates inside the span that may share an anchor's key. */
+  groups(span: Span): Map<string, Candidate[]>[] {
+    const keys = anchorKeys(span.anchors, this.c.matchVars);
+    const inSpan = new Map<string, Candidate[]>();
+    for (const [name, list] of this.lists) {
+      const inside = list.filter((x) => x.time >= span.start && x.time <= span.end);
+      inSpan.set(
+        name,
+        inside.filter((x) => mayJoin(x, keys)),
+      );
+    }
+    return [inSpan];
+  }
+
+  buffered(): number {
+    return [...this.lists.values()].reduce((n, list) => n + list.length, 0);
   }
 }
 

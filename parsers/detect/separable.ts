@@ -1,0 +1,110 @@
+/**
+ * Which rules can judge a window without its tuples. When the event variables of a rule join
+ * only through match variables, the tuples of one group are every combination of its variables'
+ * members, so whether the condition holds depends only on which events each variable has:
+ * `$dis and !$en` over n disables and m enables asks two questions, not n × m. The condition
+ * may also read outcomes that can be kept up to date as events enter and leave a window (see
+ * keyed.ts); tuples are built only for a group whose condition holds.
+ */
+
+import type { ExprOf } from '../yaral/ast';
+import { walk } from '../yaral/ast';
+import type { CompiledRule } from './run';
+
+/** An outcome the condition reads, aggregated over the members of one variable. */
+export interface RunningOutcome {
+  name: string;
+  fn: 'count_distinct' | 'max' | 'min' | 'count';
+  arg: ExprOf<'aggregate'>['arg'];
+  variable: string;
+}
+
+export interface SeparablePlan {
+  outcomes: RunningOutcome[];
+  /** Placeholders the condition counts (`#ph`): distinct values over the group's rows. */
+  counted: string[];
+  /** The first required variable: groups are met in the order of its members. */
+  first: string;
+}
+
+/**
+ * The plan when the condition can be judged from each variable's events alone: no predicate
+ * joins two variables, a placeholder shared by variables is a match variable, every variable
+ * binds every match variable, and each outcome the condition reads is a running aggregate.
+ */
+export function separablePlan(c: CompiledRule): SeparablePlan | undefined {
+  if (c.tuplesOnly || !c.rule.condition || c.plan.tuplePredicates.length) return undefined;
+  const binders = new Map<string, string[]>();
+  for (const v of c.plan.variables) {
+    const bound = new Set(v.bindings.map((b) => b.placeholder));
+    if (!c.matchVars.every((m) => bound.has(m))) return undefined;
+    for (const ph of bound) binders.set(ph, [...(binders.get(ph) ?? []), v.name]);
+  }
+  for (const [ph, vars] of binders) {
+    if (vars.length > 1 && !c.matchVars.includes(ph)) return undefined;
+  }
+  const first = c.plan.variables.find((v) => !c.plan.optional.has(v.name));
+  if (!first) return undefined;
+  return conditionReads(c, binders, first.name);
+}
+
+function conditionReads(
+  c: CompiledRule,
+  binders: Map<string, string[]>,
+  first: string,
+): SeparablePlan | undefined {
+  const eventVars = new Set(c.plan.variables.map((v) => v.name));
+  const outcomes: RunningOutcome[] = [];
+  const counted = new Set<string>();
+  for (const node of walk(c.rule.condition!)) {
+    if (node.kind !== 'variable' && node.kind !== 'count') continue;
+    if (eventVars.has(node.name)) continue;
+    // risk_score reads its default when the rule declares none: kept on the tuple path.
+    if (node.name === 'risk_score') return undefined;
+    const o = c.rule.outcome.find((x) => x.name === node.name);
+    if (!o) {
+      if (node.kind === 'count') counted.add(node.name);
+      continue;
+    }
+    if (node.kind === 'count') continue;
+    const running = runningOutcome(c, o.name, o.expr, binders);
+    if (!running) return undefined;
+    outcomes.push(running);
+  }
+  return { outcomes, counted: [...counted], first };
+}
+
+/**
+ * An outcome kept while events enter and leave: an aggregate whose result does not depend on
+ * how many tuples repeat a member (count only with one variable), over fields and placeholders
+ * of one required variable.
+ */
+function runningOutcome(
+  c: CompiledRule,
+  name: string,
+  expr: ExprOf<'aggregate'>['arg'],
+  binders: Map<string, string[]>,
+): RunningOutcome | undefined {
+  if (expr.kind !== 'aggregate') return undefined;
+  const fn = expr.fn;
+  const single = c.plan.variables.length === 1;
+  if (fn !== 'count_distinct' && fn !== 'max' && fn !== 'min' && !(fn === 'count' && single)) {
+    return undefined;
+  }
+  const variables = new Set<string>();
+  const outcomes = new Set(c.rule.outcome.map((o) => o.name));
+  for (const node of walk(expr.arg)) {
+    if (node.kind === 'aggregate' || node.kind === 'count') return undefined;
+    if (node.kind === 'field') variables.add(node.variable);
+    if (node.kind !== 'variable') continue;
+    if (outcomes.has(node.name)) return undefined;
+    if (c.matchVars.includes(node.name)) continue;
+    const by = binders.get(node.name);
+    if (!by) return undefined;
+    by.forEach((v) => variables.add(v));
+  }
+  if (variables.size !== 1) return undefined;
+  const [variable] = variables;
+  if (c.plan.optional.has(variable)) return undefined;
+  return { name, fn, arg: expr.arg, variable };
+}
