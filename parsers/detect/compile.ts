@@ -3,11 +3,12 @@
  * (§11.1), fields are resolved against the UDM schema and regexes against RE2.
  */
 
-import { type Expr, type Rule, walk } from '../yaral/ast';
+import { type Expr, type ExprOf, type Rule, walk } from '../yaral/ast';
 import { type YaralCode, yaralDiagnostic } from '../yaral/diagnostics';
 import { compileField, type FieldAccess } from './fields';
 import { FUNCTIONS, functionName, PATTERN_ARG, validTimeZone, ZONE_FUNCTIONS } from './functions';
-import { regexError } from './regex';
+import { re2Error, re2Refusal } from '../yaral/re2';
+import { isCidr } from './lists';
 import type { EngineDiagnostic } from './types';
 
 const KNOWN_OPTIONS = new Set(['allow_zero_values']);
@@ -100,10 +101,17 @@ function checkNode(
     const values = lists.get(e.list);
     if (!values) unsupported(e, `reference list '%${e.list}', which is not loaded ${where}`);
     else if (e.listKind === 'regex') values.forEach((p) => checkRegex(p, e, report));
+    else if (e.listKind === 'cidr') values.forEach((v) => checkCidr(v, e, report));
   }
 }
 
+/** A value that is no range would never match, silently: `10.0.0.0/8 // office` is one. */
+function checkCidr(value: string, at: ExprOf<'in_list'>, report: Report) {
+  if (isCidr(value)) return;
+  report('yaral_list_cidr', at, `reference list '%${at.list}' holds '${value}', no CIDR range`);
+}
+
 function checkRegex(pattern: string, at: { loc: Rule['loc'] }, report: Report) {
-  const error = regexError(pattern);
-  if (error) report('yaral_regex', at, `RE2 rejects /${pattern}/: ${error}`);
+  const error = re2Error(pattern);
+  if (error) report('yaral_regex', at, re2Refusal(pattern, error));
 }

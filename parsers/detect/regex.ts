@@ -16,25 +16,32 @@ export function compileRegex(pattern: string, nocase: boolean): RE2JS {
   return re;
 }
 
-/** The RE2 error for a pattern, or undefined when it compiles. */
-export function regexError(pattern: string): string | undefined {
-  try {
-    compileRegex(pattern, false);
-    return undefined;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-}
+/** The flag groups that open a pattern: `(?i)(?s)`, `(?is)`, `(?s-i)`, then maybe `(?s:`. */
+const OPENING_FLAGS = /^(?:\(\?[imsU]*(?:-[imsU]*)?\))*(?:\(\?[imsU]*(?:-[imsU]*)?:)?/;
+const FLAG_GROUP = /\(\?([imsU]*)(?:-([imsU]*))?[):]/g;
+const dotAll = new Map<string, boolean>();
 
-/** Flags that open a pattern and include `s`: `(?s)`, `(?is)`, `(?si)`; not `(?i-s)`. */
-const DOT_ALL = /^\(\?[imU]*s[imsU]*\)/;
+/** Whether the flags opening a pattern leave `s` set: `(?i-s)` and `(?s)(?-s)` do not. */
+export function opensDotAll(pattern: string): boolean {
+  let known = dotAll.get(pattern);
+  if (known === undefined) {
+    known = false;
+    for (const m of OPENING_FLAGS.exec(pattern)![0].matchAll(FLAG_GROUP)) {
+      if (m[1].includes('s')) known = true;
+      if (m[2]?.includes('s')) known = false;
+    }
+    if (dotAll.size >= MEMO_ENTRIES) dotAll.clear();
+    dotAll.set(pattern, known);
+  }
+  return known;
+}
 
 /**
  * Production matches only the first line of a multi-line value unless the pattern opens with
  * the `s` flag.
  */
 function subject(text: string, pattern: string): string {
-  if (DOT_ALL.test(pattern)) return text;
+  if (opensDotAll(pattern)) return text;
   const nl = text.indexOf('\n');
   return nl < 0 ? text : text.slice(0, nl);
 }

@@ -1,12 +1,12 @@
 /**
  * Compile-time checks on a parsed rule: the checks of the YARA-L reference §10 that need no
- * events to evaluate. Regexes are only compiled with JavaScript's RegExp here, after rewriting the
- * RE2 syntax JavaScript lacks (inline flags, `(?P<`); proper RE2 validation comes with the engine.
+ * events to evaluate. Regexes are compiled with RE2 (re2js), the dialect production uses.
  */
 
 import { children, dottedPath, type Expr, type ExprOf, type Loc, type Rule, walk } from './ast';
 import { type YaralCode, type YaralDiagnostic, yaralDiagnostic } from './diagnostics';
 import { KEYWORDS } from './lexer';
+import { re2Error, re2Refusal } from './re2';
 import { resolveUdmPath, type UdmField } from '../mapping/udm-schema';
 
 const MIN_WINDOW = 60;
@@ -571,12 +571,8 @@ class Checker {
   }
 
   private checkRegex(pattern: string, loc: Loc): void {
-    try {
-      new RegExp(toJavaScriptRegex(pattern));
-    } catch (e) {
-      const why = (e as Error).message.replace(/^Invalid regular expression: /, '');
-      this.report('yaral_regex', loc, `regex does not compile: ${why}`);
-    }
+    const error = re2Error(pattern);
+    if (error) this.report('yaral_regex', loc, re2Refusal(pattern, error));
   }
 
   private checkListLimits(lists: ExprOf<'in_list'>[]): void {
@@ -690,14 +686,4 @@ function hasUnindexedRepeated(steps: Field['path'], fields: UdmField[]): boolean
     if (field?.repeated && steps[i + 1]?.kind !== 'index') return true;
   }
   return false;
-}
-
-/** RE2 syntax JavaScript lacks, rewritten so that only genuinely broken patterns fail. */
-export function toJavaScriptRegex(pattern: string): string {
-  return pattern
-    .replace(/\(\?[imsU]+\)/g, '')
-    .replace(/\(\?[imsU-]+:/g, '(?:')
-    .replace(/\(\?P</g, '(?<')
-    .replace(/\\z/g, '$')
-    .replace(/\\A/g, '^');
 }

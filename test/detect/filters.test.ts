@@ -127,5 +127,9 @@ describe('multi-line values', () => {
     expect(run('/(?si)second/')).toBe(1);
     expect(run('/(?i)second/')).toBe(0);
     expect(run('/(?i-s)second/')).toBe(0);
+    expect(run('/(?i)(?s)SECOND/')).toBe(1);
+    expect(run('/(?s:line.second)/')).toBe(1);
+    expect(run('/(?s)(?-s)second/')).toBe(0);
+    expect(run('/x|(?s)second/')).toBe(0);
   });
 });

@@ -165,6 +165,10 @@ describe('checks that fire at the right place', () => {
   it('regexes that cannot compile, in literals and in re.* string arguments', () => {
     expect(codes([`${PET} = /a(b/`])).toEqual(['yaral_regex@5:38']);
     expect(codes([`re.regex(${PET}, "[z-a]")`])).toEqual(['yaral_regex@5:46']);
+    // RE2 syntax that JavaScript's RegExp lacks is no error; RE2's refusals are.
+    expect(codes([`${PET} = /(?i-s)x/`, `${PET} = /(?P<n>x)\\z/`])).toEqual([]);
+    expect(codes([`${PET} = /a++/`])).toEqual(['yaral_regex@5:38']);
+    expect(codes([`${PET} = /(a)\\1/`])).toEqual(['yaral_regex@5:38']);
     expect(codes([`re.regex(${PET}, \`(?i)^ok\\z\`)`])).toEqual([]);
   });
 
