@@ -5,14 +5,29 @@ import * as path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { regexFind } from './regex';
 
-/** The values of a list file: comments (`//`, `/* … *\/`) and blank lines dropped. */
+/**
+ * The values of a list file: blank lines and comments dropped. A comment is a line that starts
+ * with `//`, or a block from a line that starts with `/*` to the next `*\/`; elsewhere `//` and
+ * `/*` are part of a value (URLs, regexes), so a list never loses a value to a comment marker.
+ */
 export function parseListText(text: string): string[] {
-  const noBlock = text.replace(/\/\*[\s\S]*?\*\//g, '');
-  return noBlock
-    .split(/\r?\n/)
-    .filter((line) => !line.trim().startsWith('//'))
-    .map((line) => line.trim())
-    .filter((line) => line !== '');
+  const values: string[] = [];
+  let inBlock = false;
+  for (const raw of text.split(/\r?\n/)) {
+    let line = raw.trim();
+    if (!inBlock && line.startsWith('/*')) {
+      inBlock = true;
+      line = line.slice(2);
+    }
+    if (inBlock) {
+      const close = line.indexOf('*/');
+      if (close < 0) continue;
+      inBlock = false;
+      line = line.slice(close + 2).trim();
+    }
+    if (line !== '' && !line.startsWith('//')) values.push(line);
+  }
+  return values;
 }
 
 /** Every file of `dir` as a list named after the file without its extension. */
@@ -24,6 +39,15 @@ export function loadReferenceLists(dir: string): Map<string, string[]> {
     lists.set(path.parse(name).name, parseListText(fs.readFileSync(file, 'utf8')));
   }
   return lists;
+}
+
+export function isCidr(value: string): boolean {
+  try {
+    ipaddr.parseCIDR(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function inCidr(ip: string, cidr: string): boolean {

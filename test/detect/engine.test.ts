@@ -54,6 +54,18 @@ describe('compileRule diagnostics', () => {
     expect(diagnostics(call)[0][0]).toBe('yaral_regex');
   });
 
+  it('reports a CIDR list value that is no range, which would never match', () => {
+    const lists = new Map([['nets', ['10.0.0.0/8', '10.1.0.0/16 // office', '192.0.2.1']]]);
+    const found = diagnostics(singleRule('  $e.principal.ip in cidr %nets'), lists);
+    expect(found).toEqual([
+      ['yaral_list_cidr', 5, "reference list '%nets' holds '10.1.0.0/16 // office', no CIDR range"],
+      ['yaral_list_cidr', 5, "reference list '%nets' holds '192.0.2.1', no CIDR range"],
+    ]);
+    // The same list is fine as plain values.
+    const plain = compileRule(parseOne(singleRule('  $e.principal.ip in %nets')), { lists });
+    expect(plain.diagnostics).toEqual([]);
+  });
+
   it('rejects a time zone the runtime does not know', () => {
     const text = singleRule(
       '  timestamp.get_hour($e.metadata.event_timestamp.seconds, "Mars/Base") = 1',
@@ -125,11 +137,17 @@ describe('reference list files', () => {
       '/*\n * Licence text\n */\n\nkey-1\n// a comment\n  key-2  \n',
     );
     fs.writeFileSync(path.join(dir, 'nets'), '10.0.0.0/8\n');
+    // Markers inside values stay: a regex with /* and a URL with // lose nothing.
+    fs.writeFileSync(
+      path.join(dir, 'paths'),
+      '/* one-line licence */\n^/api/*\nhttps://example.com/\n/* a\nb */ kept\nend*/\n',
+    );
     const lists = loadReferenceLists(dir);
     expect(lists).toEqual(
       new Map([
         ['bad_keys', ['key-1', 'key-2']],
         ['nets', ['10.0.0.0/8']],
+        ['paths', ['^/api/*', 'https://example.com/', 'kept', 'end*/']],
       ]),
     );
     fs.rmSync(dir, { recursive: true });
