@@ -4,6 +4,7 @@
  */
 
 import type { ExprOf } from '../yaral/ast';
+import { timestamp } from '../mapping/runtime';
 import { resolveUdmPath, type UdmField, type UdmKind } from '../mapping/udm-schema';
 import { enumNamesByNumber } from '../mapping/udm-schema';
 import type { Copy, Scalar, UdmEvent } from './types';
@@ -130,9 +131,17 @@ export function zeroValue(access: FieldAccess): Scalar {
   }
 }
 
+/**
+ * Milliseconds since the epoch of a UDM timestamp; NaN when it is none. A time without a zone is
+ * UTC, as `udm map` takes it (Date.parse would read it in the machine's zone).
+ */
+export function timestampMillis(v: unknown): number {
+  const utc = timestamp(v);
+  return utc === undefined ? NaN : Date.parse(utc);
+}
+
 function seconds(v: unknown): number {
-  if (typeof v !== 'string') return 0;
-  const ms = Date.parse(v);
+  const ms = timestampMillis(v);
   return Number.isNaN(ms) ? 0 : Math.floor(ms / 1000);
 }
 

@@ -10,6 +10,7 @@
  */
 
 import type { RuleEvaluator } from './engine';
+import { timestampMillis } from './fields';
 import { projection } from './project';
 import type { Input, RuleRun } from './run';
 import type { Detection, UdmEvent } from './types';
@@ -120,7 +121,7 @@ function insertSorted(buffer: (Input | undefined)[], head: number, input: Input)
 /** An event as the engine takes it; `seq` is set when it is evaluated. */
 export function toInput(event: UdmEvent, arrival: number): Input {
   const ts = (event.metadata as { eventTimestamp?: unknown } | undefined)?.eventTimestamp;
-  const ms = typeof ts === 'string' ? Date.parse(ts) : NaN;
+  const ms = timestampMillis(ts);
   // The mapping rejects events without a time; any that slip through sort first, at the epoch.
   const [time, timestamp] = Number.isNaN(ms) ? [0, '1970-01-01T00:00:00Z'] : [ms / 1000, ts];
   return { event, time, timestamp: timestamp as string, seq: -1, id: logId(event, arrival) };

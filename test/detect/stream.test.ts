@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detect, sortDetections } from '../../parsers/detect/engine';
-import { DetectionStream } from '../../parsers/detect/stream';
+import { DetectionStream, toInput } from '../../parsers/detect/stream';
 import type { Detection, UdmEvent } from '../../parsers/detect/types';
 import { compile, fixtureEvent, pairRule, variant } from './helpers';
 
@@ -109,5 +109,21 @@ describe('filter order', () => {
       events.filter((_, i) => i % 3 === 0).map((e) => (e.metadata as any).productLogId),
     );
     expect(detect([rule()], events.slice(0, 300))).toEqual(found.slice(0, 100));
+  });
+});
+
+describe('event times', () => {
+  it('reads a time without a zone as UTC, as udm map does, whatever zone the machine is in', () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      const event = { metadata: { eventTimestamp: '2024-05-01T10:00:00', productLogId: 'x' } };
+      expect(toInput(event, 0).time).toBe(Date.UTC(2024, 4, 1, 10) / 1000);
+      const offset = { metadata: { eventTimestamp: '2024-05-01T12:00:00+02:00' } };
+      expect(toInput(offset, 1).time).toBe(Date.UTC(2024, 4, 1, 10) / 1000);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
   });
 });
