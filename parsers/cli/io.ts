@@ -119,7 +119,7 @@ export class LineWriter {
     if (this.buffer === '') return;
     const chunk = this.buffer;
     this.buffer = '';
-    if (!this.stream.write(chunk)) await this.drained();
+    if (!this.send(chunk)) await this.drained();
     if (this.failure) throw this.failure;
   }
 
@@ -130,6 +130,18 @@ export class LineWriter {
     this.stream.end();
     await finished.catch(() => undefined);
     if (this.failure) throw this.failure;
+  }
+
+  /**
+   * Writes a chunk; false when the stream wants a drain. Standard output on a file or device
+   * (`> /dev/full`) writes synchronously and throws instead of emitting 'error'.
+   */
+  private send(chunk: string): boolean {
+    try {
+      return this.stream.write(chunk);
+    } catch (error) {
+      throw (this.failure ??= new OutputError(this.name, error as Error));
+    }
   }
 
   /** Waits for 'drain', or for the error that means no drain will come. */

@@ -146,12 +146,19 @@ function openOutputs(options: MapOptions, io: Io): Outputs {
   }
 }
 
+/**
+ * The largest record limit: a JavaScript string holds at most 512 MiB of characters, and the
+ * event written from a record can be half as large again.
+ */
+const MAX_RECORD_MB = 256;
+
 function recordLimit(megabytes: string | undefined): number | undefined {
   if (megabytes === undefined) return undefined;
   const value = Number(megabytes);
-  if (!Number.isFinite(value) || value <= 0) {
+  if (!Number.isFinite(value) || value <= 0 || value > MAX_RECORD_MB) {
     throw new UsageError(
-      `--max-record-mb takes a positive number, not ${JSON.stringify(megabytes)}`,
+      `--max-record-mb takes a positive number up to ${MAX_RECORD_MB}, ` +
+        `not ${JSON.stringify(megabytes)}`,
     );
   }
   return Math.floor(value * 1024 * 1024);
