@@ -29,6 +29,14 @@ export function wholeNumber(option: string, text: string, min: number, max: numb
   return value;
 }
 
+/** Stream errors an OutputError already explains, which the stream may emit again later. */
+const explained = new WeakSet<Error>();
+
+/** Whether a stream error is one an OutputError reports (bin/udm.js then stays silent). */
+export function isExplained(error: Error): boolean {
+  return explained.has(error);
+}
+
 /** Writing output failed: `udm map: cannot write out.ndjson: ENOSPC …`, exit code 2. */
 export class OutputError extends Error {
   constructor(
@@ -36,6 +44,7 @@ export class OutputError extends Error {
     readonly cause: Error & { code?: string },
   ) {
     super(`cannot write ${target}: ${cause.message}`);
+    explained.add(cause);
   }
 
   /** The reader went away (`udm map … | head`): not a failure worth a message. */

@@ -75,6 +75,21 @@ describe('udm map outputs', () => {
     expect(run.status).toBe(0);
   });
 
+  it('says once that a full device (Linux /dev/full) took no output, exit 2', () => {
+    for (const command of ['map', 'detect']) {
+      const run = spawnSync(
+        'bash',
+        ['-c', `node bin/udm.js ${command} -q samples/kms >/dev/full`],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+        },
+      );
+      expect(run.stderr).toMatch(/^udm( \w+)?: cannot write standard output: ENOSPC[^\n]*\n$/);
+      expect(run.status).toBe(2);
+    }
+  });
+
   it('asks for input instead of waiting on a terminal', async () => {
     const stdin = Object.assign(Readable.from([]), { isTTY: true });
     let stderr = '';
