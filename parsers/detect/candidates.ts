@@ -1,6 +1,6 @@
 /** Step 1 of §11.2: the binding rows with which an event is a candidate for one variable. */
 
-import type { Expr, ExprOf } from '../yaral/ast';
+import { type Expr, type ExprOf, walk } from '../yaral/ast';
 import type { VariablePlan } from './analyze';
 import { scalarOf, truthy } from './compare';
 import { type Env, evaluate, type Scope } from './expr';
@@ -62,38 +62,78 @@ function bind(plan: VariablePlan, scope: Scope, env: Env): Record<string, Scalar
 
 const NO_COPY: Copy = new Map();
 
+/** Results kept per filter before its memo is emptied: bounded, whatever the input holds. */
+const MEMO_ENTRIES = 4096;
+
 /**
  * The filters that read no repeated field, tested in the order that has rejected events most
  * often so far: filters are pure, so their order changes nothing but time, and the first
  * (`product_name = "AWS Key Management Service"` in every KMS rule) is often the one that
- * rejects nothing.
+ * rejects nothing. A filter that reads one field is a function of that field's value, so its
+ * result is remembered by value: an event name decides most rules' filters in one lookup.
  */
 class EventFilters {
   private readonly rejected: number[];
+  private readonly single: (FieldAccess | undefined)[];
+  private readonly memos: Map<Scalar, boolean>[];
   private tested = 0;
 
-  constructor(private readonly filters: Expr[]) {
+  constructor(
+    private readonly filters: Expr[],
+    env: Env,
+  ) {
     this.rejected = filters.map(() => 0);
+    this.single = filters.map((f) => onlyField(f, env));
+    this.memos = filters.map(() => new Map());
   }
 
-  pass(scope: Scope, env: Env): boolean {
+  pass(event: UdmEvent, env: Env): boolean {
     if ((++this.tested & 1023) === 0) this.reorder();
     for (let i = 0; i < this.filters.length; i++) {
-      if (truthy(evaluate(this.filters[i], scope, env))) continue;
+      if (this.holds(i, event, env)) continue;
       this.rejected[i]++;
       return false;
     }
     return true;
   }
 
+  private holds(i: number, event: UdmEvent, env: Env): boolean {
+    const access = this.single[i];
+    if (!access) return truthy(evaluate(this.filters[i], copyScope(event, NO_COPY), env));
+    const value = readOne(event, access, NO_COPY);
+    const memo = this.memos[i];
+    let holds = memo.get(value);
+    if (holds === undefined) {
+      holds = truthy(evaluate(this.filters[i], copyScope(event, NO_COPY), env));
+      if (memo.size >= MEMO_ENTRIES) memo.clear();
+      memo.set(value, holds);
+    }
+    return holds;
+  }
+
   private reorder(): void {
-    const order = this.filters.map((filter, i) => ({ filter, n: this.rejected[i] }));
+    const order = this.filters.map((filter, i) => ({
+      filter,
+      n: this.rejected[i],
+      single: this.single[i],
+      memo: this.memos[i],
+    }));
     order.sort((a, b) => b.n - a.n);
     order.forEach((entry, i) => {
       this.filters[i] = entry.filter;
       this.rejected[i] = entry.n;
+      this.single[i] = entry.single;
+      this.memos[i] = entry.memo;
     });
   }
+}
+
+/** The one field a filter reads, when it reads exactly one and quantifies nothing. */
+function onlyField(filter: Expr, env: Env): FieldAccess | undefined {
+  const nodes = walk(filter);
+  if (nodes.some((n) => n.kind === 'quantified')) return undefined;
+  const fields = nodes.filter((n) => n.kind === 'field');
+  return fields.length === 1 ? env.fields.get(fields[0]) : undefined;
 }
 
 const eventFilters = new WeakMap<VariablePlan, EventFilters>();
@@ -102,8 +142,8 @@ export function candidateRows(event: UdmEvent, plan: VariablePlan, env: Env): Ro
   // Most events fail a filter that does not depend on the copy (the event name, say): test
   // those once, before any copy is made.
   let filters = eventFilters.get(plan);
-  if (!filters) eventFilters.set(plan, (filters = new EventFilters([...plan.eventFilters])));
-  if (!filters.pass(copyScope(event, NO_COPY), env)) return [];
+  if (!filters) eventFilters.set(plan, (filters = new EventFilters([...plan.eventFilters], env)));
+  if (!filters.pass(event, env)) return [];
 
   const rows = new Map<string, Row>();
   // Copies that differ only in elements no later predicate reads are the same row; without

@@ -133,3 +133,23 @@ describe('multi-line values', () => {
     expect(run('/x|(?s)second/')).toBe(0);
   });
 });
+
+describe('filters remembered by the value they read', () => {
+  it('stay right past the memo bound, for values seen again and new ones', () => {
+    // 6,000 distinct hosts (more than a memo holds), each seen twice, a quarter ending in 7.
+    const events = Array.from({ length: 12_000 }, (_, i) =>
+      variant(decrypt, `h${i}`, i, (e) => {
+        e.principal.hostname = `host-${i % 6000}`;
+      }),
+    );
+    const rule = compile(
+      singleRule('  $e.principal.hostname = /7$/\n  $e.principal.hostname != ""'),
+    );
+    const found = detect([rule], events).map((d) => d.events.e[0]);
+    const expected = events
+      .filter((e: any) => e.principal.hostname.endsWith('7'))
+      .map((e: any) => e.metadata.productLogId);
+    expect(found).toEqual(expected);
+    expect(found).toHaveLength(1200);
+  });
+});
