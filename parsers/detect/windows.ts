@@ -87,7 +87,11 @@ class WindowRun implements RuleRun {
   /** Candidates older than now − D fit no open window; nor do report marks that old. */
   private prune(now: number): void {
     this.store.prune(now);
-    for (const [key, end] of this.reported) if (end < now - this.D) this.reported.delete(key);
+    // Marks are kept in the order of their end (see report), so the stale ones come first.
+    for (const [key, end] of this.reported) {
+      if (end >= now - this.D) break;
+      this.reported.delete(key);
+    }
   }
 
   private judgeSpan(span: Span): Detection[] {
@@ -105,10 +109,16 @@ class WindowRun implements RuleRun {
       const wanted = () => !this.blocked(g.key, span);
       const verdict = judge(this.c.rule, this.c.plan, g.tuples, this.c.env, wanted);
       if (!verdict) continue;
-      this.reported.set(g.key, span.end);
+      this.report(g.key, span.end);
       out.push(toDetection(this.c, verdict, g.match, span));
     }
     return out;
+  }
+
+  /** Marks a key reported; re-inserted, so the marks stay in the order of their end. */
+  private report(key: string, end: number): void {
+    this.reported.delete(key);
+    this.reported.set(key, end);
   }
 
   /**
