@@ -113,6 +113,48 @@ export async function writeUdmSubset(
   return written;
 }
 
+/** The one principal of the hot corpus, and how many calls it makes a second. */
+export const HOT_PRINCIPAL = 'AIDABENCHHOTPRINCIPAL';
+export const HOT_CALLS_PER_SECOND = 10;
+
+/**
+ * The first `limit` UDM events again, all made by one principal at ten calls a second: every
+ * principal-keyed rule then holds thousands of events in one match key's window (a busy role,
+ * or the burst the access-denied rule is for), which a corpus of many principals never does.
+ */
+export async function writeHotPrincipal(
+  udmFile: string,
+  limit: number,
+  file: string,
+): Promise<number> {
+  const fd = openSync(file, 'w');
+  const start = Date.parse('2026-01-01T00:00:00Z');
+  let written = 0;
+  try {
+    for await (const lines of lineBatches(udmFile, 10_000, limit)) {
+      const events = lines.map((line) => {
+        const event = JSON.parse(line) as HotEvent;
+        event.principal = { ...event.principal, user: { ...event.principal?.user } };
+        event.principal.user!.userid = HOT_PRINCIPAL;
+        const at = start + Math.floor(written++ / HOT_CALLS_PER_SECOND) * 1000;
+        // The form the mapping writes: whole seconds, no fraction.
+        const eventTimestamp = new Date(at).toISOString().replace('.000Z', 'Z');
+        event.metadata = { ...event.metadata, eventTimestamp };
+        return JSON.stringify(event);
+      });
+      writeSync(fd, events.join('\n') + '\n');
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return written;
+}
+
+interface HotEvent {
+  metadata?: Record<string, unknown>;
+  principal?: { user?: Record<string, unknown> };
+}
+
 /** `udm detect <udm ndjson> --out /dev/null -q` with the bundled rules. */
 export async function measureDetect(udmFile: string, events: number, of: string, tools: Tools) {
   const flags = [`--max-old-space-size=${DETECT_HEAP_MIB}`];

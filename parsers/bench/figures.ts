@@ -11,7 +11,8 @@ export type RowId =
   | 'interpreter'
   | 'jq'
   | 'detect'
-  | 'detect-quarter';
+  | 'detect-quarter'
+  | 'detect-hot';
 
 export interface Row {
   id: RowId;

@@ -92,21 +92,25 @@ function memoryTarget(f: Figures): TargetResult {
 const FLAT = 1.25;
 
 function detectTarget(f: Figures): TargetResult {
-  const [all, quarter] = [find(f, 'detect'), find(f, 'detect-quarter')];
+  const [all, quarter, hot] = [find(f, 'detect'), find(f, 'detect-quarter'), find(f, 'detect-hot')];
   const e2e = ratio(all, find(f, 'map-ndjson'));
+  const hotE2e = ratio(hot, find(f, 'map-ndjson'));
   const alone = ratio(all, find(f, 'mapper'));
   const rss = (r?: Row) => (r?.peakRssMiB === undefined ? 'n/a' : `${r.peakRssMiB.toFixed(0)} MiB`);
   const flat =
     all?.peakRssMiB !== undefined && quarter?.peakRssMiB !== undefined
       ? all.peakRssMiB <= quarter.peakRssMiB * FLAT
       : undefined;
-  const speed = atLeast(e2e, 0.5);
+  // The target holds for the slower of the two: many principals, or one principal's burst.
+  const slower = e2e === undefined || hotE2e === undefined ? undefined : Math.min(e2e, hotE2e);
+  const speed = atLeast(slower, 0.5);
   return {
     target:
       "rule engine ≥ 0.5× the mapper's records per second, memory bounded by the match " +
       'window, not the input',
     measured:
-      `\`udm detect\` ${x(e2e)} \`udm map\` NDJSON (both end to end); ` +
+      `\`udm detect\` ${x(e2e)} \`udm map\` NDJSON (both end to end), ${x(hotE2e)} with ` +
+      `one hot principal; ` +
       `${x(alone)} the mapper function alone; peak RSS ${rss(quarter)} on ` +
       `${int(quarter?.records ?? 0)} events, ${rss(all)} on ${int(all?.records ?? 0)} ` +
       `(flat: within ${FLAT}×)`,
@@ -217,7 +221,9 @@ const NOTES = [
   "  ts-node start-up included), output to /dev/null; peak RSS is GNU time's maximum resident",
   '  set size. jq runs on the first records only, as its note says. `udm detect` reads the UDM',
   '  events the compiled mapper makes of the records (all of them, then the first quarter, to',
-  '  show that its memory does not grow with the input), under a V8 heap limit',
+  '  show that its memory does not grow with the input; then that quarter again as the calls',
+  '  of one principal, ten a second, so each principal-keyed rule holds thousands of events',
+  "  in one match key's window), under a V8 heap limit",
   '  (`--max-old-space-size=160`): V8 grows a heap well past what is live before it collects,',
   '  so without a limit peak RSS grows with run time even when the live set is flat; with one,',
   '  a live set that grew with the input would make the larger run fail.',

@@ -8,7 +8,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { compileMappingOrThrow } from '../mapping/compile';
 import { interpret } from '../mapping/interpret';
-import { copyLines, measureDetect, measureJq, measureMap, writeUdmSubset } from './external';
+import {
+  copyLines,
+  HOT_CALLS_PER_SECOND,
+  measureDetect,
+  measureJq,
+  measureMap,
+  writeHotPrincipal,
+  writeUdmSubset,
+} from './external';
 import type { Tools } from './external';
 import type { Figures, Machine, Row } from './figures';
 import { generateCorpus, type Corpus } from './generate';
@@ -77,6 +85,7 @@ export async function runBenchmark(options: BenchOptions): Promise<Figures> {
   const quarterOf = `the first ${quarter}`;
   const quarterRow = await measureDetect(quarterFile, quarter, quarterOf, options);
   add({ ...quarterRow, id: 'detect-quarter', label: '`udm detect`, all bundled rules, a quarter' });
+  add(await measureHotPrincipal(udmFile, quarter, options));
   const { seed, records, bytes, gzipBytes, files } = corpus;
   return {
     date: new Date().toISOString(),
@@ -86,6 +95,15 @@ export async function runBenchmark(options: BenchOptions): Promise<Figures> {
     rows,
     totalSeconds: (Date.now() - started) / 1000,
   };
+}
+
+/** `udm detect` over a quarter of the events as one principal's, ten a second. */
+async function measureHotPrincipal(udmFile: string, limit: number, options: BenchOptions) {
+  const hotFile = path.join(options.dir, 'udm-hot.ndjson');
+  const events = await writeHotPrincipal(udmFile, limit, hotFile);
+  const of = `the first ${events}, as one principal's, ${HOT_CALLS_PER_SECOND} a second`;
+  const row = await measureDetect(hotFile, events, of, options);
+  return { ...row, id: 'detect-hot' as const, label: '`udm detect`, all bundled rules, hot key' };
 }
 
 /** jq over the first records of the NDJSON file (all of them when the corpus is small). */
