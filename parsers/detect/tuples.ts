@@ -67,41 +67,56 @@ function holds(p: TuplePredicate, t: Tuple, env: Env): boolean {
 }
 
 /**
- * The members a variable can contribute, indexed by the first placeholder it shares with an
- * earlier variable, so a join looks up matching rows instead of scanning every candidate.
+ * The members a variable can contribute, indexed by the placeholders it shares with earlier
+ * variables, so a join looks up the rows that agree on all of them instead of scanning every
+ * candidate: two variables joined on a key and a principal meet only their own pairs.
  */
 class Source {
   readonly all: Member[];
   private readonly byValue = new Map<string, Member[]>();
+  private readonly indexed: boolean;
 
   constructor(
     cands: Candidate[],
-    readonly joinOn?: string,
+    readonly joinOn: string[],
   ) {
     this.all = cands.flatMap((cand) => cand.rows.map((row) => ({ cand, row })));
-    if (!joinOn) return;
-    for (const m of this.all) {
-      const key = valueKey(m.row.placeholders[joinOn]);
-      const list = this.byValue.get(key);
+    // Every row binds all its variable's placeholders (bind sets each), so every row has a key.
+    const keys = this.all.map((m) => joinKey(m.row.placeholders, joinOn));
+    this.indexed = joinOn.length > 0 && keys.every((k) => k !== undefined);
+    if (!this.indexed) return;
+    this.all.forEach((m, i) => {
+      const list = this.byValue.get(keys[i]!);
       if (list) list.push(m);
-      else this.byValue.set(key, [m]);
-    }
+      else this.byValue.set(keys[i]!, [m]);
+    });
   }
 
+  /** The members that can join a partial tuple: all of them when it leaves a join key free. */
   members(placeholders: Record<string, Scalar>): Member[] {
-    if (!this.joinOn || !(this.joinOn in placeholders)) return this.all;
-    return this.byValue.get(valueKey(placeholders[this.joinOn])) ?? [];
+    if (!this.indexed) return this.all;
+    const key = joinKey(placeholders, this.joinOn);
+    return key === undefined ? this.all : (this.byValue.get(key) ?? []);
   }
 }
 
-function valueKey(v: Scalar | undefined): string {
-  return `${typeof v}:${String(v)}`;
+/** The values of `names` as one text, or undefined when one of them is unbound. */
+function joinKey(placeholders: Record<string, Scalar>, names: string[]): string | undefined {
+  let key = '';
+  for (const name of names) {
+    if (!(name in placeholders)) return undefined;
+    const v = placeholders[name];
+    key += `${typeof v}:${String(v)}\u0000`;
+  }
+  return key;
 }
 
 function sources(order: VariablePlan[], cands: Map<string, Candidate[]>): Source[] {
   return order.map((v, i) => {
     const earlier = new Set(order.slice(0, i).flatMap((o) => o.bindings.map((b) => b.placeholder)));
-    const shared = v.bindings.map((b) => b.placeholder).find((ph) => earlier.has(ph));
+    const shared = [...new Set(v.bindings.map((b) => b.placeholder))].filter((ph) =>
+      earlier.has(ph),
+    );
     return new Source(cands.get(v.name) ?? [], shared);
   });
 }

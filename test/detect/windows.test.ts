@@ -214,3 +214,45 @@ describe('tuples', () => {
     ]);
   });
 });
+
+describe('joins on a placeholder outside match', () => {
+  // The shipped BYOK rule's shape: one key, and the same principal on both sides.
+  const rule = compile(`rule same_principal {
+ meta:
+  a = "b"
+ events:
+  $d.metadata.product_event_type = "DisableKey"
+  $d.target.resource.product_object_id = $key
+  $d.principal.user.userid = $user
+  $s.metadata.product_event_type = "ScheduleKeyDeletion"
+  $s.target.resource.product_object_id = $key
+  $s.principal.user.userid = $user
+ match:
+  $key over 1h
+ condition:
+  $d and $s
+}`);
+  const by = (event: UdmEvent, id: string, offset: number, user: string) =>
+    variant(event, id, offset, (e) => {
+      e.target.resource.productObjectId = 'K1';
+      e.principal.user.userid = user;
+    });
+
+  it('pairs only the events that agree on both placeholders', () => {
+    const events = [
+      by(disable, 'd-alice', 0, 'alice'),
+      by(schedule, 's-bob', 60, 'bob'),
+      by(disable, 'd-bob', 120, 'bob'),
+      by(schedule, 's-carol', 180, 'carol'),
+    ];
+    const ds = detect([rule], events);
+    expect(ds.map((d) => d.events)).toEqual([{ d: ['d-bob'], s: ['s-bob'] }]);
+  });
+
+  it('finds nothing among many events of one key whose principals never agree', () => {
+    const events = Array.from({ length: 400 }, (_, i) =>
+      i % 2 ? by(schedule, `s${i}`, i, 'bob') : by(disable, `d${i}`, i, 'alice'),
+    );
+    expect(detect([rule], events)).toEqual([]);
+  });
+});
