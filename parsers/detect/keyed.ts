@@ -10,7 +10,7 @@ import type { Expr } from '../yaral/ast';
 import { truthy } from './compare';
 import { type Env, evaluate, type Scope } from './expr';
 import { memberValues } from './outcome';
-import type { RunningOutcome, SeparablePlan } from './separable';
+import type { KeyedPlan, RunningOutcome } from './separable';
 import type { Candidate, Row, Scalar, Value } from './types';
 
 export interface Member {
@@ -23,6 +23,8 @@ export interface Member {
   values?: Scalar[][];
   /** Arrival number within the key, for the max/min queues. */
   arrival?: number;
+  /** The values its rows give the plan's sub-key placeholders, one text per distinct value. */
+  subKeys?: string[];
 }
 
 /** A value aggregated over the members inside the window. */
@@ -146,20 +148,23 @@ class Lane {
 
 export class KeyWindow {
   private readonly lanes = new Map<string, Lane>();
+  private readonly runningOutcomes: RunningOutcome[];
   private readonly outcomes: Running[];
   private readonly counted = new Map<string, Distinct>();
+  /** Per sub-key value, the members inside the window per variable (in `plan.order`). */
+  private readonly bySubKey = new Map<string, number[]>();
   /** Members in the lanes whose event another variable also has. */
   private shared = 0;
   private arrivals = 0;
 
   constructor(
-    variables: string[],
-    private readonly plan: SeparablePlan,
+    private readonly plan: KeyedPlan,
     private readonly env: Env,
   ) {
-    for (const v of variables) this.lanes.set(v, new Lane());
-    this.outcomes = plan.outcomes.map(running);
-    for (const ph of plan.counted) this.counted.set(ph, new Distinct());
+    for (const v of plan.order) this.lanes.set(v, new Lane());
+    this.runningOutcomes = plan.running?.outcomes ?? [];
+    this.outcomes = this.runningOutcomes.map(running);
+    for (const ph of plan.running?.counted ?? []) this.counted.set(ph, new Distinct());
   }
 
   /** Whether the key's window can be judged only from its tuples: an event fills two lanes. */
@@ -208,12 +213,12 @@ export class KeyWindow {
   /** Drops the members older than `start`, which no window still to come reaches; counts them. */
   dropBefore(start: number): number {
     let dropped = 0;
-    for (const lane of this.lanes.values()) {
+    for (const [name, lane] of this.lanes) {
       while (lane.size && lane.items[lane.head].cand.time < start) {
         const m = lane.items[lane.head++];
         if (lane.included) {
           lane.included--;
-          this.leave(m);
+          this.leave(name, m);
         }
         if (m.shared) this.shared--;
         dropped++;
@@ -224,15 +229,15 @@ export class KeyWindow {
   }
 
   /** The condition over the members inside the window (see `judge` for what names read). */
-  holds(condition: Expr, required: string[]): boolean {
-    if (required.some((v) => !this.lanes.get(v)!.included)) return false;
+  holds(condition: Expr): boolean {
+    if (this.plan.required.some((v) => !this.lanes.get(v)!.included)) return false;
     const scope: Scope = {
       field: () => '',
       all: () => [],
       variable: (name) => {
         const lane = this.lanes.get(name);
         if (lane) return lane.included > 0;
-        const at = this.plan.outcomes.findIndex((o) => o.name === name);
+        const at = this.runningOutcomes.findIndex((o) => o.name === name);
         return at < 0 ? '' : this.outcomes[at].value();
       },
       count: (name) => this.lanes.get(name)?.included ?? this.counted.get(name)?.value() ?? 0,
@@ -241,6 +246,21 @@ export class KeyWindow {
       },
     };
     return truthy(evaluate(condition, scope, this.env));
+  }
+
+  /**
+   * Whether a tuple can hold the anchor, a candidate of `variable` with these rows: each other
+   * required variable has a member inside the window, on the anchor's sub-key when there is
+   * one. When not, the window's groups hold no tuple with the anchor and need no judging.
+   */
+  joins(variable: string, rows: Row[]): boolean {
+    if (this.shared) return true;
+    const others = this.plan.required.filter((v) => v !== variable);
+    if (!this.plan.subKey.length) return others.every((v) => this.lanes.get(v)!.included > 0);
+    return distinctSubKeys(rows, this.plan.subKey).some((key) => {
+      const counts = this.bySubKey.get(key);
+      return counts !== undefined && others.every((v) => counts[this.plan.order.indexOf(v)] > 0);
+    });
   }
 
   /** The members inside the window as candidates of this key alone, to build its tuples. */
@@ -269,20 +289,43 @@ export class KeyWindow {
 
   private enter(variable: string, m: Member): void {
     const at = m.arrival!;
-    m.values ??= this.plan.outcomes.map((o) =>
+    m.values ??= this.runningOutcomes.map((o) =>
       o.variable === variable
         ? m.rows.flatMap((r) => memberValues(o.arg, variable, m.cand, r, this.env))
         : [],
     );
     m.values.forEach((values, i) => this.outcomes[i].add(values, at));
     for (const [ph, d] of this.counted) d.add(placeholderValues(m, ph));
+    this.countSubKeys(variable, m, 1);
   }
 
-  private leave(m: Member): void {
+  private leave(variable: string, m: Member): void {
     const at = m.arrival!;
     m.values!.forEach((values, i) => this.outcomes[i].remove(values, at));
     for (const [ph, d] of this.counted) d.remove(placeholderValues(m, ph));
+    this.countSubKeys(variable, m, -1);
   }
+
+  private countSubKeys(variable: string, m: Member, by: 1 | -1): void {
+    if (!this.plan.subKey.length) return;
+    m.subKeys ??= distinctSubKeys(m.rows, this.plan.subKey);
+    const at = this.plan.order.indexOf(variable);
+    for (const key of m.subKeys) {
+      let counts = this.bySubKey.get(key);
+      if (!counts) this.bySubKey.set(key, (counts = this.plan.order.map(() => 0)));
+      counts[at] += by;
+      if (by < 0 && counts.every((n) => n === 0)) this.bySubKey.delete(key);
+    }
+  }
+}
+
+/** The sub-key texts of rows: the values of the sub-key placeholders, one per distinct set. */
+function distinctSubKeys(rows: Row[], subKey: string[]): string[] {
+  const keys = new Set<string>();
+  for (const row of rows) {
+    keys.add(JSON.stringify(subKey.map((ph) => row.placeholders[ph] ?? null)));
+  }
+  return [...keys];
 }
 
 /** The distinct values a member's rows give a placeholder (tuples repeat nothing else). */

@@ -1,13 +1,14 @@
 /**
- * The open windows' candidates of a separable rule (see separable.ts), kept per match key: a
- * window is judged from the members of its anchors' keys only, and from their running
- * aggregates, so neither other keys' events nor the size of a busy key's window costs per window.
+ * The open windows' candidates of a rule judged per match key (see separable.ts): a window is
+ * judged from the members of its anchors' keys only, from their running aggregates or from
+ * whether its anchor has a partner on every side, so neither other keys' events nor the size of
+ * a busy key's window costs per window; tuples are built only for a window that can fire.
  */
 
 import { groupKey } from './group';
 import { KeyWindow } from './keyed';
 import type { CompiledRule } from './run';
-import type { SeparablePlan } from './separable';
+import type { KeyedPlan } from './separable';
 import type { Candidate, Row } from './types';
 import type { Span } from './windows';
 
@@ -17,23 +18,21 @@ export class KeyedMembers {
   private expiry: { time: number; key: string }[] = [];
   private expired = 0;
   private count = 0;
-  private readonly variables: string[];
-  private readonly required: string[];
+  /** The variable each anchor is a candidate of: a window asks whether its anchor joins. */
+  private readonly variableOf = new WeakMap<Candidate, string>();
 
   constructor(
     private readonly c: CompiledRule,
-    private readonly plan: SeparablePlan,
+    private readonly plan: KeyedPlan,
     private readonly D: number,
-  ) {
-    this.variables = c.plan.variables.map((v) => v.name);
-    this.required = this.variables.filter((v) => !c.plan.optional.has(v));
-  }
+  ) {}
 
   add(found: ReadonlyMap<string, Candidate>): void {
     const lanesByKey = new Map<string, number>();
     let seq = -1;
     for (const [name, cand] of found) {
       seq = cand.seq;
+      this.variableOf.set(cand, name);
       for (const [key, rows] of this.rowsByKey(cand)) {
         this.window(key).add(name, { cand, rows });
         this.expiry.push({ time: cand.time, key });
@@ -64,24 +63,47 @@ export class KeyedMembers {
    * span, in the order the tuples would have met the groups.
    */
   groups(span: Span, blocked: (key: string) => boolean): Map<string, Candidate[]>[] {
-    const keyed: [string, KeyWindow][] = [];
+    const keyed = new Map<string, KeyWindow>();
     for (const key of this.anchorKeys(span)) {
       const w = this.windows.get(key)!;
       this.count -= w.advance(span.start, span.end);
-      keyed.push([key, w]);
+      keyed.set(key, w);
     }
-    const place = (w: KeyWindow) => w.firstPlace(this.plan.first);
-    keyed.sort(([, a], [, b]) => {
-      const [pa, pb] = [place(a), place(b)];
-      return pa[0] - pb[0] || pa[1] - pb[1];
-    });
     const out: Map<string, Candidate[]>[] = [];
-    for (const [key, w] of keyed) {
-      if (blocked(key)) continue;
-      if (!w.needsTuples && !w.holds(this.c.rule.condition!, this.required)) continue;
+    for (const [key, w] of this.inTupleOrder(keyed)) {
+      if (blocked(key) || !this.worthJudging(key, w, span)) continue;
       out.push(w.candidates());
     }
     return out;
+  }
+
+  /** Whether a key's window can fire: its condition holds, or a tuple can hold an anchor. */
+  private worthJudging(key: string, w: KeyWindow, span: Span): boolean {
+    if (!w.needsTuples && this.plan.running) return w.holds(this.c.rule.condition!);
+    return span.anchors.some((a) => {
+      const rows = a.rows.filter(
+        (r) => groupKey(r.placeholders, this.c.matchVars, this.c.zeros) === key,
+      );
+      return rows.length > 0 && w.joins(this.variableOf.get(a)!, rows);
+    });
+  }
+
+  /**
+   * Keys in the order groupTuples meets their groups: by each one's first member of the first
+   * variable in tuple order, then of the next (a key with none there comes after).
+   */
+  private inTupleOrder(keyed: Map<string, KeyWindow>): [string, KeyWindow][] {
+    const places = new Map(
+      [...keyed.values()].map((w) => [w, this.plan.order.map((v) => w.firstPlace(v))]),
+    );
+    return [...keyed].sort(([, a], [, b]) => {
+      const [pa, pb] = [places.get(a)!, places.get(b)!];
+      for (let i = 0; i < pa.length; i++) {
+        const d = pa[i][0] - pb[i][0] || pa[i][1] - pb[i][1];
+        if (d) return d;
+      }
+      return 0;
+    });
   }
 
   buffered(): number {
@@ -90,7 +112,7 @@ export class KeyedMembers {
 
   private window(key: string): KeyWindow {
     let w = this.windows.get(key);
-    if (!w) this.windows.set(key, (w = new KeyWindow(this.variables, this.plan, this.c.env)));
+    if (!w) this.windows.set(key, (w = new KeyWindow(this.plan, this.c.env)));
     return w;
   }
 

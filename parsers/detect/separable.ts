@@ -1,10 +1,10 @@
 /**
- * Which rules can judge a window without its tuples. When the event variables of a rule join
- * only through match variables, the tuples of one group are every combination of its variables'
- * members, so whether the condition holds depends only on which events each variable has:
- * `$dis and !$en` over n disables and m enables asks two questions, not n × m. The condition
- * may also read outcomes that can be kept up to date as events enter and leave a window (see
- * keyed.ts); tuples are built only for a group whose condition holds.
+ * Which rules can judge a window per match key, and which without its tuples. When the event
+ * variables of a rule join only through match variables, the tuples of one group are every
+ * combination of its variables' members, so whether the condition holds depends only on which
+ * events each variable has: `$dis and !$en` over n disables and m enables asks two questions,
+ * not n × m. The condition may also read outcomes that can be kept up to date as events enter
+ * and leave a window (see keyed.ts); tuples are built only for a group whose condition holds.
  */
 
 import type { ExprOf } from '../yaral/ast';
@@ -19,40 +19,58 @@ export interface RunningOutcome {
   variable: string;
 }
 
-export interface SeparablePlan {
+/** How a rule's open windows are kept per match key (see members.ts). */
+export interface KeyedPlan {
+  /** The variables in the order tuples are built: required ones first. */
+  order: string[];
+  required: string[];
+  /**
+   * Placeholders two variables share outside `match` (the BYOK rule's principal): a key's
+   * members are also counted per value of them, as a tuple needs one on every side.
+   */
+  subKey: string[];
+  /** Set when the condition can be judged from running counts, without tuples. */
+  running?: RunningCondition;
+}
+
+export interface RunningCondition {
   outcomes: RunningOutcome[];
   /** Placeholders the condition counts (`#ph`): distinct values over the group's rows. */
   counted: string[];
-  /** The first required variable: groups are met in the order of its members. */
-  first: string;
 }
 
 /**
- * The plan when the condition can be judged from each variable's events alone: no predicate
- * joins two variables, a placeholder shared by variables is a match variable, every variable
- * binds every match variable, and each outcome the condition reads is a running aggregate.
+ * The plan when a rule's windows can be judged per match key: no predicate joins two
+ * variables, and every variable binds every match variable and every placeholder another
+ * variable shares. The condition runs on counts when, besides, no placeholder is shared outside
+ * `match`, some variable is required and each outcome the condition reads is a running
+ * aggregate; otherwise a window whose anchor has a partner on every side is judged from tuples.
  */
-export function separablePlan(c: CompiledRule): SeparablePlan | undefined {
+export function keyedPlan(c: CompiledRule): KeyedPlan | undefined {
   if (c.tuplesOnly || !c.rule.condition || c.plan.tuplePredicates.length) return undefined;
   const binders = new Map<string, string[]>();
   for (const v of c.plan.variables) {
-    const bound = new Set(v.bindings.map((b) => b.placeholder));
-    if (!c.matchVars.every((m) => bound.has(m))) return undefined;
-    for (const ph of bound) binders.set(ph, [...(binders.get(ph) ?? []), v.name]);
+    for (const ph of new Set(v.bindings.map((b) => b.placeholder))) {
+      binders.set(ph, [...(binders.get(ph) ?? []), v.name]);
+    }
   }
-  for (const [ph, vars] of binders) {
-    if (vars.length > 1 && !c.matchVars.includes(ph)) return undefined;
+  const shared = [...binders].filter(([, vars]) => vars.length > 1).map(([ph]) => ph);
+  const subKey = shared.filter((ph) => !c.matchVars.includes(ph));
+  const joined = [...c.matchVars, ...subKey];
+  if (!joined.every((ph) => binders.get(ph)?.length === c.plan.variables.length)) {
+    return undefined;
   }
-  const first = c.plan.variables.find((v) => !c.plan.optional.has(v.name));
-  if (!first) return undefined;
-  return conditionReads(c, binders, first.name);
+  const required = c.plan.variables.filter((v) => !c.plan.optional.has(v.name)).map((v) => v.name);
+  const optional = c.plan.variables.filter((v) => c.plan.optional.has(v.name)).map((v) => v.name);
+  const plan: KeyedPlan = { order: [...required, ...optional], required, subKey };
+  if (!subKey.length && required.length) plan.running = conditionReads(c, binders);
+  return plan;
 }
 
 function conditionReads(
   c: CompiledRule,
   binders: Map<string, string[]>,
-  first: string,
-): SeparablePlan | undefined {
+): RunningCondition | undefined {
   const eventVars = new Set(c.plan.variables.map((v) => v.name));
   const outcomes: RunningOutcome[] = [];
   const counted = new Set<string>();
@@ -71,7 +89,7 @@ function conditionReads(
     if (!running) return undefined;
     outcomes.push(running);
   }
-  return { outcomes, counted: [...counted], first };
+  return { outcomes, counted: [...counted] };
 }
 
 /**

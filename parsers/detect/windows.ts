@@ -9,7 +9,7 @@
 import { groupKey, groupTuples, judge } from './group';
 import { KeyedMembers } from './members';
 import { candidates, type CompiledRule, type Input, type RuleRun, toDetection } from './run';
-import { separablePlan } from './separable';
+import { keyedPlan } from './separable';
 import { buildTuples, type Tuple } from './tuples';
 import type { Candidate, Detection, Scalar } from './types';
 
@@ -44,7 +44,7 @@ class WindowRun implements RuleRun {
 
   constructor(private readonly c: CompiledRule) {
     this.D = c.window!.seconds;
-    const plan = separablePlan(c);
+    const plan = keyedPlan(c);
     this.store = plan ? new KeyedMembers(c, plan, this.D) : new Buffers(c, this.D);
   }
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compileRule, detect } from '../../parsers/detect/engine';
 import { planRule } from '../../parsers/detect/analyze';
 import { checkForEngine } from '../../parsers/detect/compile';
-import { separablePlan } from '../../parsers/detect/separable';
+import { keyedPlan } from '../../parsers/detect/separable';
 import type { CompiledRule } from '../../parsers/detect/run';
 import type { UdmEvent } from '../../parsers/detect/types';
 import { compile, fixtureEvent, pairRule, parseOne, variant } from './helpers';
@@ -54,12 +54,12 @@ function withOutcome(rule: string, outcome: string): string {
   return rule.replace(' condition:', ` outcome:\n  ${outcome}\n condition:`);
 }
 
-/** Rules over the stream, by what they exercise; all but `either`, `summed` and `sameUser` are separable. */
+/** Rules over the stream, by what they exercise (see the first test for how each is judged). */
 const RULES: Record<string, string> = {
   both: pairRule('10m'),
   absent: pairRule('10m', '$d and !$s'),
   counts: pairRule('10m', '#d >= 2 and #s = 0'),
-  // Every variable optional: groups would be met in an order the members cannot tell.
+  // Every variable optional: no running counts, judged per key from tuples.
   either: pairRule('10m', '$d or $s'),
   after: pairRule('10m after $d', '$d and !$s').replace(' condition:', ` ${OUTCOMES}\n condition:`),
   before: pairRule('5m before $s', '#d > 1 and $s'),
@@ -85,12 +85,17 @@ const RULES: Record<string, string> = {
 }`,
   // One event can fill both variables: the fast path must give way to the tuples.
   overlap: pairRule('10m', '$d and $s').replace('"ScheduleKeyDeletion"', '/Key/'),
-  // A sum is not kept as events come and go: not separable.
+  // A sum is not kept as events come and go: judged per key from tuples.
   summed: withOutcome(pairRule('10m', '$d and $t > 1'), `$t = sum(${ALICE})`),
-  // $user joins the variables outside match: not separable.
+  // $user joins the variables outside match: judged per key and user from tuples.
   sameUser: pairRule('10m')
     .replace('= $key\n  $s', '= $key\n  $d.principal.user.userid = $user\n  $s')
     .replace(/(\$s\.target[^\n]*)/, '$1\n  $s.principal.user.userid = $user'),
+  // A predicate joins the variables: every candidate of the window goes into its tuples.
+  otherUser: pairRule('10m').replace(
+    ' match:',
+    '  $d.principal.user.userid != $s.principal.user.userid\n match:',
+  ),
 };
 
 function compiled(text: string): CompiledRule {
@@ -102,35 +107,46 @@ function compiled(text: string): CompiledRule {
 }
 
 describe('windows judged from each variable’s events', () => {
-  it('is chosen exactly for rules whose variables join only on match variables', () => {
-    const separable = Object.entries(RULES).filter(([, text]) => separablePlan(compiled(text)));
-    expect(separable.map(([name]) => name)).toEqual([
-      'both',
-      'absent',
-      'counts',
-      'after',
-      'before',
-      'keyCount',
-      'users',
-      'anyAlice',
-      'noAlice',
-      'disables',
-      'overlap',
+  /** How each rule's windows are judged: on running counts, per key from tuples, or neither. */
+  const how = (text: string) => {
+    const plan = keyedPlan(compiled(text));
+    return plan ? (plan.running ? 'running' : 'keyed') : 'buffered';
+  };
+
+  it('runs on counts exactly the rules whose variables join only on match variables', () => {
+    const byWay = Object.entries(RULES).map(([name, text]) => `${name}: ${how(text)}`);
+    expect(byWay).toEqual([
+      'both: running',
+      'absent: running',
+      'counts: running',
+      'either: keyed',
+      'after: running',
+      'before: running',
+      'keyCount: running',
+      'users: running',
+      'anyAlice: running',
+      'noAlice: running',
+      'disables: running',
+      'overlap: running',
+      'summed: keyed',
+      'sameUser: keyed',
+      'otherUser: buffered',
     ]);
   });
 
-  it('covers the shipped correlation rules that can use it', () => {
+  it('covers every shipped correlation rule', () => {
     const dir = path.join(__dirname, '..', '..', 'rules', 'aws_kms');
     const names = fs.readdirSync(dir).filter((f) => f.endsWith('.yaral'));
-    const separable = names.filter((f) => {
-      const rule = parseOne(fs.readFileSync(path.join(dir, f), 'utf8'));
-      return rule.match && separablePlan(compiled(fs.readFileSync(path.join(dir, f), 'utf8')));
+    const byWay = names.flatMap((f) => {
+      const text = fs.readFileSync(path.join(dir, f), 'utf8');
+      return parseOne(text).match ? [`${f}: ${how(text)}`] : [];
     });
-    expect(separable.sort()).toEqual([
-      'aws_kms_access_denied_burst.yaral',
-      'aws_kms_enumeration_burst.yaral',
-      'aws_kms_key_disabled_not_reenabled.yaral',
-      'aws_kms_multiple_keys_disabled_or_deleted.yaral',
+    expect(byWay.sort()).toEqual([
+      'aws_kms_access_denied_burst.yaral: running',
+      'aws_kms_byok_ransomware_sequence.yaral: keyed',
+      'aws_kms_enumeration_burst.yaral: running',
+      'aws_kms_key_disabled_not_reenabled.yaral: running',
+      'aws_kms_multiple_keys_disabled_or_deleted.yaral: running',
     ]);
   });
 
