@@ -40,14 +40,14 @@ export interface RunningCondition {
 }
 
 /**
- * The plan when a rule's windows can be judged per match key: no predicate joins two
- * variables, and every variable binds every match variable and every placeholder another
- * variable shares. The condition runs on counts when, besides, no placeholder is shared outside
- * `match`, some variable is required and each outcome the condition reads is a running
- * aggregate; otherwise a window whose anchor has a partner on every side is judged from tuples.
+ * The plan when a rule's windows can be judged per match key: every variable binds every match
+ * variable and every placeholder another variable shares. The condition runs on counts when,
+ * besides, no predicate joins two variables, no placeholder is shared outside `match`, some
+ * variable is required and each outcome the condition reads is a running aggregate; otherwise
+ * a window whose anchor has a partner on every side is judged from tuples.
  */
 export function keyedPlan(c: CompiledRule): KeyedPlan | undefined {
-  if (c.tuplesOnly || !c.rule.condition || c.plan.tuplePredicates.length) return undefined;
+  if (c.tuplesOnly || !c.rule.condition) return undefined;
   const binders = new Map<string, string[]>();
   for (const v of c.plan.variables) {
     for (const ph of new Set(v.bindings.map((b) => b.placeholder))) {
@@ -63,7 +63,8 @@ export function keyedPlan(c: CompiledRule): KeyedPlan | undefined {
   const required = c.plan.variables.filter((v) => !c.plan.optional.has(v.name)).map((v) => v.name);
   const optional = c.plan.variables.filter((v) => c.plan.optional.has(v.name)).map((v) => v.name);
   const plan: KeyedPlan = { order: [...required, ...optional], required, subKey };
-  if (!subKey.length && required.length) plan.running = conditionReads(c, binders);
+  const joinsOnKeys = !subKey.length && !c.plan.tuplePredicates.length;
+  if (joinsOnKeys && required.length) plan.running = conditionReads(c, binders);
   return plan;
 }
 

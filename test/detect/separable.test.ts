@@ -91,11 +91,15 @@ const RULES: Record<string, string> = {
   sameUser: pairRule('10m')
     .replace('= $key\n  $s', '= $key\n  $d.principal.user.userid = $user\n  $s')
     .replace(/(\$s\.target[^\n]*)/, '$1\n  $s.principal.user.userid = $user'),
-  // A predicate joins the variables: every candidate of the window goes into its tuples.
+  // A predicate joins the variables: judged per key from tuples.
   otherUser: pairRule('10m').replace(
     ' match:',
     '  $d.principal.user.userid != $s.principal.user.userid\n match:',
   ),
+  // $s leaves the match variable unbound: every candidate of the window goes into its tuples.
+  unkeyed: pairRule('10m', '$d and $s')
+    .replace('$s.target.resource.product_object_id = $key', '$s.principal.user.userid != ""')
+    .replace(' match:', '  $d.principal.user.userid = $s.principal.user.userid\n match:'),
 };
 
 function compiled(text: string): CompiledRule {
@@ -130,7 +134,8 @@ describe('windows judged from each variable’s events', () => {
       'overlap: running',
       'summed: keyed',
       'sameUser: keyed',
-      'otherUser: buffered',
+      'otherUser: keyed',
+      'unkeyed: buffered',
     ]);
   });
 
