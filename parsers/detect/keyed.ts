@@ -130,8 +130,8 @@ function running(o: RunningOutcome): Running {
 }
 
 /** One variable's members: those before `head` are gone, the next `included` are inside. */
-class Lane {
-  items: Member[] = [];
+export class Lane {
+  items: (Member | undefined)[] = [];
   head = 0;
   included = 0;
 
@@ -139,10 +139,23 @@ class Lane {
     return this.items.length - this.head;
   }
 
-  compact(): void {
-    if (this.head < 256 || this.head * 2 < this.items.length) return;
-    this.items = this.items.slice(this.head);
-    this.head = 0;
+  at(i: number): Member {
+    return this.items[this.head + i]!;
+  }
+
+  /**
+   * Takes the first member out. Its slot lets go of it at once: a quiet key's lane may take
+   * days to fill enough slots for the array to be cut, and each member holds its event.
+   */
+  shift(): Member {
+    const m = this.items[this.head]!;
+    this.items[this.head++] = undefined;
+    if (this.head === this.items.length) [this.items, this.head] = [[], 0];
+    else if (this.head >= 256 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return m;
   }
 }
 
@@ -185,8 +198,8 @@ export class KeyWindow {
   /** Marks an event that fills two variables of this key (it arrived in both lanes just now). */
   markShared(seq: number): void {
     for (const lane of this.lanes.values()) {
-      const last = lane.items[lane.items.length - 1];
-      if (last && lane.size && last.cand.seq === seq && !last.shared) {
+      const last = lane.size ? lane.at(lane.size - 1) : undefined;
+      if (last && last.cand.seq === seq && !last.shared) {
         last.shared = true;
         this.shared++;
       }
@@ -200,8 +213,8 @@ export class KeyWindow {
   advance(start: number, end: number): number {
     const dropped = this.dropBefore(start);
     for (const [name, lane] of this.lanes) {
-      while (lane.head + lane.included < lane.items.length) {
-        const m = lane.items[lane.head + lane.included];
+      while (lane.included < lane.size) {
+        const m = lane.at(lane.included);
         if (m.cand.time > end) break;
         lane.included++;
         this.enter(name, m);
@@ -214,8 +227,8 @@ export class KeyWindow {
   dropBefore(start: number): number {
     let dropped = 0;
     for (const [name, lane] of this.lanes) {
-      while (lane.size && lane.items[lane.head].cand.time < start) {
-        const m = lane.items[lane.head++];
+      while (lane.size && lane.at(0).cand.time < start) {
+        const m = lane.shift();
         if (lane.included) {
           lane.included--;
           this.leave(name, m);
@@ -223,7 +236,6 @@ export class KeyWindow {
         if (m.shared) this.shared--;
         dropped++;
       }
-      lane.compact();
     }
     return dropped;
   }
@@ -267,7 +279,7 @@ export class KeyWindow {
   candidates(): Map<string, Candidate[]> {
     const out = new Map<string, Candidate[]>();
     for (const [name, lane] of this.lanes) {
-      const inside = lane.items.slice(lane.head, lane.head + lane.included);
+      const inside = Array.from({ length: lane.included }, (_, i) => lane.at(i));
       out.set(
         name,
         inside.map((m) => ({ ...m.cand, rows: m.rows })),
@@ -283,7 +295,7 @@ export class KeyWindow {
   firstPlace(variable: string): [number, number] {
     const lane = this.lanes.get(variable)!;
     if (!lane.included) return [Infinity, 0];
-    const m = lane.items[lane.head];
+    const m = lane.at(0);
     return [m.cand.seq, m.cand.rows.indexOf(m.rows[0])];
   }
 

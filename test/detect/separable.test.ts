@@ -6,7 +6,8 @@ import { planRule } from '../../parsers/detect/analyze';
 import { checkForEngine } from '../../parsers/detect/compile';
 import { keyedPlan } from '../../parsers/detect/separable';
 import type { CompiledRule } from '../../parsers/detect/run';
-import type { UdmEvent } from '../../parsers/detect/types';
+import type { Candidate, UdmEvent } from '../../parsers/detect/types';
+import { Lane } from '../../parsers/detect/keyed';
 import { compile, fixtureEvent, pairRule, parseOne, variant } from './helpers';
 
 const disable = fixtureEvent('disable-key-assumed-role-mfa');
@@ -170,4 +171,19 @@ describe('windows judged from each variable’s events', () => {
       expect(fired).toBeGreaterThan(0);
     });
   }
+});
+
+describe('a key window lane', () => {
+  it('lets go of each member it drops, however few it ever held', () => {
+    const lane = new Lane();
+    const member = (seq: number) => ({ cand: { seq } as Candidate, rows: [] });
+    for (let i = 0; i < 10; i++) lane.items.push(member(i));
+    for (let i = 0; i < 7; i++) expect(lane.shift().cand.seq).toBe(i);
+    // Dropped slots hold nothing, so their events can be collected (a quiet key never fills
+    // enough slots for the array to be cut).
+    expect(lane.items.slice(0, lane.head).every((m) => m === undefined)).toBe(true);
+    expect([lane.size, lane.at(0).cand.seq]).toEqual([3, 7]);
+    for (let i = 0; i < 3; i++) lane.shift();
+    expect([lane.items.length, lane.head]).toEqual([0, 0]);
+  });
 });
