@@ -3,7 +3,7 @@
  * per group the counts, the outcomes and the condition.
  */
 
-import type { Rule } from '../yaral/ast';
+import type { ExprOf, Rule } from '../yaral/ast';
 import type { Plan } from './analyze';
 import { truthy } from './compare';
 import { type Env, evaluate, type Scope } from './expr';
@@ -92,11 +92,12 @@ export function judge(
   tuples: Tuple[],
   env: Env,
   wanted: () => boolean = () => true,
+  tuplesFor?: (e: ExprOf<'aggregate'>) => Tuple[],
 ): Verdict | undefined {
   const events = new Map(plan.variables.map((v) => [v.name, distinctEvents(tuples, v.name)]));
   // A detection needs an event to stand on; a condition of absences alone cannot give one.
   if (![...events.values()].some((list) => list.length)) return undefined;
-  const outcomes = new Outcomes(rule.outcome, tuples, env);
+  const outcomes = new Outcomes(rule.outcome, tuples, env, tuplesFor);
   const scope: Scope = {
     field: () => '',
     all: () => [],

@@ -275,17 +275,33 @@ export class KeyWindow {
     });
   }
 
-  /** The members inside the window as candidates of this key alone, to build its tuples. */
-  candidates(): Map<string, Candidate[]> {
+  /**
+   * The members inside the window as candidates of this key alone, to build its tuples. With
+   * `partnered`, only the rows whose sub-key has a member on every required side: the events
+   * tuples can hold, so that members can stand for the tuples (see KeyedPlan.factored).
+   */
+  candidates(partnered = false): Map<string, Candidate[]> {
     const out = new Map<string, Candidate[]>();
     for (const [name, lane] of this.lanes) {
-      const inside = Array.from({ length: lane.included }, (_, i) => lane.at(i));
-      out.set(
-        name,
-        inside.map((m) => ({ ...m.cand, rows: m.rows })),
-      );
+      const inside: Candidate[] = [];
+      for (let i = 0; i < lane.included; i++) {
+        const m = lane.at(i);
+        const rows = partnered ? m.rows.filter((r) => this.partnered(r)) : m.rows;
+        if (rows.length) inside.push({ ...m.cand, rows });
+      }
+      out.set(name, inside);
     }
     return out;
+  }
+
+  /** Whether a row's sub-key has a member inside the window on every required side. */
+  private partnered(row: Row): boolean {
+    if (!this.plan.subKey.length) return true;
+    const counts = this.bySubKey.get(distinctSubKeys([row], this.plan.subKey)[0]);
+    return (
+      counts !== undefined &&
+      this.plan.required.every((v) => counts[this.plan.order.indexOf(v)] > 0)
+    );
   }
 
   /**

@@ -10,7 +10,7 @@ import { KeyWindow } from './keyed';
 import type { CompiledRule } from './run';
 import type { KeyedPlan } from './separable';
 import type { Candidate, Row } from './types';
-import type { Span } from './windows';
+import type { Span, WindowGroup } from './windows';
 
 export class KeyedMembers {
   private readonly windows = new Map<string, KeyWindow>();
@@ -62,17 +62,19 @@ export class KeyedMembers {
    * Per anchored key whose condition holds (or that needs its tuples), its members inside the
    * span, in the order the tuples would have met the groups.
    */
-  groups(span: Span, blocked: (key: string) => boolean): Map<string, Candidate[]>[] {
+  groups(span: Span, blocked: (key: string) => boolean): WindowGroup[] {
     const keyed = new Map<string, KeyWindow>();
     for (const key of this.anchorKeys(span)) {
       const w = this.windows.get(key)!;
       this.count -= w.advance(span.start, span.end);
       keyed.set(key, w);
     }
-    const out: Map<string, Candidate[]>[] = [];
+    const out: WindowGroup[] = [];
     for (const [key, w] of this.inTupleOrder(keyed)) {
       if (blocked(key) || !this.worthJudging(key, w, span)) continue;
-      out.push(w.candidates());
+      // An event on two sides makes tuples leave out pairs: then only tuples tell.
+      const factored = w.needsTuples ? undefined : this.plan.factored;
+      out.push({ candidates: w.candidates(factored !== undefined), factored });
     }
     return out;
   }

@@ -79,6 +79,8 @@ export class Outcomes {
     private readonly outcomes: Outcome[],
     private readonly tuples: Tuple[],
     private readonly env: Env,
+    /** The tuples an aggregation collects from; every tuple unless members stand for them. */
+    private readonly tuplesFor: (e: ExprOf<'aggregate'>) => Tuple[] = () => tuples,
   ) {
     this.index = new Map(outcomes.map((o, i) => [o.name, i]));
   }
@@ -103,7 +105,7 @@ export class Outcomes {
     const earlier = new Set(this.outcomes.slice(0, at).map((x) => x.name));
     const visible = (name: string) => (earlier.has(name) ? this.value(name) : undefined);
     const aggregate = (e: ExprOf<'aggregate'>): Value => {
-      const collected = this.tuples.flatMap((t) => {
+      const collected = this.tuplesFor(e).flatMap((t) => {
         const v = evaluate(e.arg, outcomeScope(t, visible, aggregate), this.env);
         return Array.isArray(v) ? v : [v];
       });

@@ -7,8 +7,7 @@
  * and leave a window (see keyed.ts); tuples are built only for a group whose condition holds.
  */
 
-import type { ExprOf } from '../yaral/ast';
-import { walk } from '../yaral/ast';
+import { children, type Expr, type ExprOf, walk } from '../yaral/ast';
 import type { CompiledRule } from './run';
 
 /** An outcome the condition reads, aggregated over the members of one variable. */
@@ -31,6 +30,12 @@ export interface KeyedPlan {
   subKey: string[];
   /** Set when the condition can be judged from running counts, without tuples. */
   running?: RunningCondition;
+  /**
+   * Set when a firing window's outcomes can be computed from each variable's members rather
+   * than from every combination of them: per aggregation, the variable it reads (undefined:
+   * none, or the rule has one variable and its members are its tuples).
+   */
+  factored?: Map<ExprOf<'aggregate'>, string | undefined>;
 }
 
 export interface RunningCondition {
@@ -65,7 +70,59 @@ export function keyedPlan(c: CompiledRule): KeyedPlan | undefined {
   const plan: KeyedPlan = { order: [...required, ...optional], required, subKey };
   const joinsOnKeys = !subKey.length && !c.plan.tuplePredicates.length;
   if (joinsOnKeys && required.length) plan.running = conditionReads(c, binders);
+  if (!c.plan.tuplePredicates.length) plan.factored = factoredOutcomes(c, binders, subKey);
   return plan;
+}
+
+/** Aggregations whose result does not change when tuples repeat a member. */
+const UNREPEATED = new Set(['max', 'min', 'count_distinct', 'array_distinct']);
+
+/**
+ * Per aggregation of the outcomes, the one variable it reads, when every aggregation reads at
+ * most one and ignores repetition, and nothing outside an aggregation reads an event: then the
+ * members of each variable give the values every combination of them would. With one variable
+ * the members are the tuples, so anything goes.
+ */
+function factoredOutcomes(
+  c: CompiledRule,
+  binders: Map<string, string[]>,
+  subKey: string[],
+): Map<ExprOf<'aggregate'>, string | undefined> | undefined {
+  const factored = new Map<ExprOf<'aggregate'>, string | undefined>();
+  const single = c.plan.variables.length === 1;
+  // Match and sub-key placeholders hold one value per group or sub-group on every side.
+  const keyed = new Set([...c.matchVars, ...subKey]);
+  for (const o of c.rule.outcome) {
+    for (const node of outsideAggregates(o.expr)) {
+      if (node.kind === 'field' || node.kind === 'count') return undefined;
+      if (node.kind === 'variable' && binders.has(node.name) && !keyed.has(node.name)) {
+        return undefined;
+      }
+    }
+    for (const agg of walk(o.expr).filter((n) => n.kind === 'aggregate')) {
+      if (single) {
+        factored.set(agg, undefined);
+        continue;
+      }
+      if (!UNREPEATED.has(agg.fn)) return undefined;
+      const variables = new Set<string>();
+      for (const node of walk(agg.arg)) {
+        if (node.kind === 'field') variables.add(node.variable);
+        if (node.kind === 'variable' && !keyed.has(node.name)) {
+          binders.get(node.name)?.forEach((v) => variables.add(v));
+        }
+      }
+      if (variables.size > 1) return undefined;
+      factored.set(agg, [...variables][0]);
+    }
+  }
+  return factored;
+}
+
+/** The nodes of an expression that lie outside every aggregation in it. */
+function outsideAggregates(e: Expr): Expr[] {
+  if (e.kind === 'aggregate') return [];
+  return [e, ...children(e).flatMap(outsideAggregates)];
 }
 
 function conditionReads(

@@ -17,8 +17,12 @@ export interface Tuple {
   placeholders: Record<string, Scalar>;
 }
 
-/** A guard against combinatorial blow-up in one window; production samples too. */
-const MAX_TUPLES = 10_000;
+/**
+ * A guard against combinatorial blow-up in one window, for rules whose outcomes need every
+ * combination of events (a sum over two variables, say); production samples too. A detection
+ * built from a window that reached it says so (see windows.ts).
+ */
+export const MAX_TUPLES = 10_000;
 
 export function tupleScope(t: Tuple): Scope {
   return {

@@ -49,4 +49,6 @@ export interface Detection {
   outcome: Record<string, unknown>;
   /** Per event variable: metadata.product_log_id of each event involved. */
   events: Record<string, string[]>;
+  /** Why the detection may be partial: its window had too many combinations of events. */
+  note?: string;
 }

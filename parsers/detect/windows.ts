@@ -10,8 +10,13 @@ import { groupKey, groupTuples, judge } from './group';
 import { KeyedMembers } from './members';
 import { candidates, type CompiledRule, type Input, type RuleRun, toDetection } from './run';
 import { keyedPlan } from './separable';
-import { buildTuples, type Tuple } from './tuples';
+import { buildTuples, MAX_TUPLES, type Tuple } from './tuples';
+import type { ExprOf } from '../yaral/ast';
 import type { Candidate, Detection, Scalar } from './types';
+
+const CAPPED =
+  `the window held more than ${MAX_TUPLES.toLocaleString('en-US')} combinations of events; ` +
+  'its outcomes and events come from the first of them';
 
 export interface Span {
   start: number;
@@ -20,13 +25,20 @@ export interface Span {
   anchors: Candidate[];
 }
 
+/** The candidates of one window to judge (of one group, or of all), and how to judge them. */
+export interface WindowGroup {
+  candidates: Map<string, Candidate[]>;
+  /** Set when each variable's members can stand for their tuples (see KeyedPlan.factored). */
+  factored?: Map<ExprOf<'aggregate'>, string | undefined>;
+}
+
 /** Where a rule keeps the candidates of its open windows, and how it judges one. */
 interface WindowStore {
   add(found: ReadonlyMap<string, Candidate>): void;
   /** Forgets what no window still open at `now` can hold. */
   prune(now: number): void;
   /** The candidates of each group the span is judged for, or of all of them at once. */
-  groups(span: Span, blocked: (key: string) => boolean): Map<string, Candidate[]>[];
+  groups(span: Span, blocked: (key: string) => boolean): WindowGroup[];
   buffered(): number;
 }
 
@@ -97,20 +109,24 @@ class WindowRun implements RuleRun {
   private judgeSpan(span: Span): Detection[] {
     if (this.allReported(span)) return [];
     const blocked = (key: string) => this.blocked(key, span);
-    return this.store.groups(span, blocked).flatMap((cands) => this.judgeCandidates(span, cands));
+    return this.store.groups(span, blocked).flatMap((g) => this.judgeGroup(span, g));
   }
 
-  private judgeCandidates(span: Span, inSpan: Map<string, Candidate[]>): Detection[] {
+  private judgeGroup(span: Span, { candidates: inSpan, factored }: WindowGroup): Detection[] {
     const anchors = new Set(span.anchors.map((a) => a.seq));
-    const tuples = buildTuples(this.c.plan, inSpan, this.c.env);
+    const tuples = factored ? memberTuples(inSpan) : buildTuples(this.c.plan, inSpan, this.c.env);
     const out: Detection[] = [];
     for (const g of groupTuples(tuples, this.c.matchVars, this.c.zeros)) {
       if (!g.tuples.some((t) => hasAnchor(t, anchors))) continue;
       const wanted = () => !this.blocked(g.key, span);
-      const verdict = judge(this.c.rule, this.c.plan, g.tuples, this.c.env, wanted);
+      const tuplesFor = factored && tuplesOfVariable(g.tuples, factored);
+      const { rule, plan, env } = this.c;
+      const verdict = judge(rule, plan, g.tuples, env, wanted, tuplesFor || undefined);
       if (!verdict) continue;
       this.report(g.key, span.end);
-      out.push(toDetection(this.c, verdict, g.match, span));
+      const d = toDetection(this.c, verdict, g.match, span);
+      if (!factored && tuples.length >= MAX_TUPLES) d.note = CAPPED;
+      out.push(d);
     }
     return out;
   }
@@ -172,7 +188,7 @@ class Buffers implements WindowStore {
   }
 
   /** Per variable, the candidates inside the span that may share an anchor's key. */
-  groups(span: Span): Map<string, Candidate[]>[] {
+  groups(span: Span): WindowGroup[] {
     const keys = anchorKeys(span.anchors, this.c.matchVars);
     const inSpan = new Map<string, Candidate[]>();
     for (const [name, list] of this.lists) {
@@ -182,12 +198,53 @@ class Buffers implements WindowStore {
         inside.filter((x) => mayJoin(x, keys)),
       );
     }
-    return [inSpan];
+    return [{ candidates: inSpan }];
   }
 
   buffered(): number {
     return [...this.lists.values()].reduce((n, list) => n + list.length, 0);
   }
+}
+
+/**
+ * One tuple per member row of each variable, holding that member alone: what a group's
+ * combinations amount to when its aggregations each read one variable and ignore repetition,
+ * without the product of the variables' sizes (and without the tuple cap it needs).
+ */
+function memberTuples(cands: Map<string, Candidate[]>): Tuple[] {
+  const tuples: Tuple[] = [];
+  for (const [name, list] of cands) {
+    for (const cand of list) {
+      for (const row of cand.rows) {
+        tuples.push({ members: new Map([[name, { cand, row }]]), placeholders: row.placeholders });
+      }
+    }
+  }
+  return tuples;
+}
+
+/**
+ * The member tuples an aggregation collects from: those of the variable it reads, or, when that
+ * variable has none in the group, one tuple without it (every combination lacks it alike).
+ */
+function tuplesOfVariable(
+  tuples: Tuple[],
+  factored: Map<ExprOf<'aggregate'>, string | undefined>,
+): (e: ExprOf<'aggregate'>) => Tuple[] {
+  const byVariable = new Map<string, Tuple[]>();
+  for (const t of tuples) {
+    const [name] = t.members.keys();
+    const own = byVariable.get(name);
+    if (own) own.push(t);
+    else byVariable.set(name, [t]);
+  }
+  return (e) => {
+    const variable = factored.get(e);
+    if (variable === undefined) return tuples;
+    const own = byVariable.get(variable);
+    if (own) return own;
+    return [{ members: new Map([[variable, null]]), placeholders: tuples[0].placeholders }];
+  };
 }
 
 function hasAnchor(t: Tuple, anchors: Set<number>): boolean {

@@ -58,7 +58,10 @@ function withOutcome(rule: string, outcome: string): string {
 /** Rules over the stream, by what they exercise (see the first test for how each is judged). */
 const RULES: Record<string, string> = {
   both: pairRule('10m'),
-  absent: pairRule('10m', '$d and !$s'),
+  absent: withOutcome(
+    pairRule('10m', '$d and !$s'),
+    `$sn = count_distinct($s.metadata.product_log_id)\n  $sa = max(${ALICE.replaceAll('$d', '$s')})`,
+  ),
   counts: pairRule('10m', '#d >= 2 and #s = 0'),
   // Every variable optional: no running counts, judged per key from tuples.
   either: pairRule('10m', '$d or $s'),

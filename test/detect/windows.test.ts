@@ -256,3 +256,29 @@ describe('joins on a placeholder outside match', () => {
     expect(detect([rule], events)).toEqual([]);
   });
 });
+
+describe('windows with more combinations than the tuple cap', () => {
+  const busy = Array.from({ length: 220 }, (_, i) =>
+    i % 2 ? on(schedule, `s${i}`, i * 10, 'K1') : on(disable, `d${i}`, i * 10, 'K1'),
+  );
+  const withOutcome = (outcome: string) =>
+    compile(pairRule('1h').replace(' condition:', ` outcome:\n  ${outcome}\n condition:`));
+
+  it('count every event when each aggregation reads one variable', () => {
+    const rule = withOutcome('$n = count_distinct($d.metadata.product_log_id)');
+    const [d] = detect([rule], busy);
+    // 110 disables and 110 deletions: 12,100 combinations, more than the cap.
+    expect([d.events.d.length, d.events.s.length, d.outcome.n, d.note]).toEqual([
+      110,
+      110,
+      110,
+      undefined,
+    ]);
+  });
+
+  it('say so when the outcomes need every combination', () => {
+    const [d] = detect([withOutcome('$t = sum(1)')], busy);
+    expect(d.outcome.t).toBe(10_000);
+    expect(d.note).toMatch(/more than 10,000 combinations/);
+  });
+});
