@@ -134,11 +134,17 @@ function compileRules(options: DetectOptions, domain: ReturnType<typeof mappingD
     if (found.length) printWithExcerpts(file, found, io);
     failed ||= hasErrors(found);
   }
+  if (prepared.rules.length === 0) throw new UsageError(`no rules in ${given.join(', ')}`);
+  if (failed) {
+    // An error is a rule or list that says something other than what its author meant: no
+    // rule runs, so no run looks complete while one of its rules is missing.
+    io.stderr.write('udm detect: errors in the rules or lists above; no rule was run\n');
+    return undefined;
+  }
   for (const rule of prepared.notRun) {
     io.stderr.write(`udm detect: not running ${rule.name} (${rule.file}): see the notes above\n`);
   }
-  if (prepared.rules.length === 0) throw new UsageError(`no rules in ${given.join(', ')}`);
-  return failed ? undefined : prepared.evaluators;
+  return prepared.evaluators;
 }
 
 function loadLists(dir: string | undefined): Map<string, string[]> {

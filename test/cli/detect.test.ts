@@ -101,15 +101,23 @@ describe('udm detect', () => {
     expect(again.stderr).toContain(`refusing to write over ${out}`);
   });
 
-  it('stops on a rule error, names it at its line, and says which rules do not run', async () => {
+  it('stops on a rule error, names it at its line, and says no rule ran', async () => {
     const dir = temp();
     writeFileSync(
       path.join(dir, 'backref.yaral'),
       rule('backref', '$e.metadata.product_event_type = /(Dis)able\\1/'),
     );
+    writeFileSync(
+      path.join(dir, 'good.yaral'),
+      rule('good', '$e.metadata.product_event_type != ""'),
+    );
     const run = await udm(['detect', SAMPLE, '--rules', dir]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/error\[yaral_regex\]: RE2 rejects .*\n {2}--> .*backref\.yaral:5:/);
+    expect(run.stderr).toMatch(
+      /udm detect: errors in the rules or lists above; no rule was run\n$/,
+    );
+    expect(run.stdout).toBe('');
   });
 
   it('reports a rule name defined twice, and a directory with no rules', async () => {
