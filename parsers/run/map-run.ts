@@ -63,7 +63,7 @@ function mapWith<Event>(
   if (item.shape === 'udm') {
     const problem = udmTimeProblem(item.envelope);
     if (problem) return { kind: 'reject', origin, reason: problem, raw: item.raw };
-    return { kind: 'event', origin, event: asGiven(item.envelope) };
+    return { kind: 'event', origin, event: asGiven(inUtc(item.envelope)) };
   }
 
   const issues: string[] = [];
@@ -84,8 +84,19 @@ function mapWith<Event>(
 }
 
 /**
- * A UDM event is passed through unchanged, but like a raw record it needs a usable time: the
- * rules order events by it.
+ * A UDM event passed through with its time as RFC 3339 UTC, as the mapping writes every time
+ * (`+05:00` and zone-less times are valid input but not proto3 JSON); nothing else changes.
+ */
+function inUtc(event: UdmEvent): UdmEvent {
+  const metadata = event.metadata as { eventTimestamp?: unknown };
+  const utc = timestamp(metadata.eventTimestamp);
+  if (utc === metadata.eventTimestamp) return event;
+  return { ...event, metadata: { ...metadata, eventTimestamp: utc } };
+}
+
+/**
+ * A UDM event is passed through, but like a raw record it needs a usable time: the rules order
+ * events by it.
  */
 function udmTimeProblem(event: UdmEvent): string | undefined {
   const time = (event.metadata as { eventTimestamp?: unknown } | undefined)?.eventTimestamp;

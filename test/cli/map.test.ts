@@ -51,6 +51,29 @@ describe('udm map', () => {
     expect(run.code).toBe(0);
   });
 
+  it('passes UDM events through with their time in RFC 3339 UTC, nothing else changed', () => {
+    const udmEvent = (id: string, time: string) =>
+      JSON.stringify({
+        metadata: { eventTimestamp: time, productLogId: id, eventType: 'STATUS_UPDATE' },
+      });
+    const input = [
+      udmEvent('offset', '2024-01-01T10:00:00+05:00'),
+      udmEvent('zoneless', '2024-01-01T05:00:00'),
+      udmEvent('utc', '2024-01-01T05:00:00.5Z'),
+    ];
+    const run = udm(['map', '-'], input.join('\n'));
+    const times = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).metadata.eventTimestamp);
+    expect(times).toEqual([
+      '2024-01-01T05:00:00Z',
+      '2024-01-01T05:00:00Z',
+      '2024-01-01T05:00:00.500Z',
+    ]);
+    expect(run.code).toBe(0);
+  });
+
   it('rejects bad records one line each, goes on, and writes them whole with --rejects', () => {
     const dir = temp();
     const good = readFileSync(path.join(CORPUS, 'panther__DisableKey__1.json'), 'utf8');
