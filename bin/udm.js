@@ -1,13 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// The `udm` command. The TypeScript sources run through ts-node in transpile-only mode with
-// SWC as the transpiler: type checking belongs to `npm run typecheck`, not to every CLI start,
-// and SWC starts the CLI in about 0.7 s where TypeScript's transpiler took about 2.3 s.
-require('ts-node').register({
-  transpileOnly: true,
-  swc: true,
-  project: require('path').join(__dirname, '..', 'tsconfig.json'),
-});
+// The `udm` command: its TypeScript sources are transpiled by SWC as they load (register.js).
+require('./register.js');
 // A reader that goes away (`udm test | head`) ends the output; that is not an error to report.
 // Any other failure is one line and exit 2, said once: the command's writer may have said it.
 process.stdout.on('error', (error) => {

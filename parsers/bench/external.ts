@@ -1,5 +1,5 @@
 /**
- * The end-to-end measurements, each a child process timed from spawn to exit (Node and ts-node
+ * The end-to-end measurements, each a child process timed from spawn to exit (Node and SWC
  * start-up included): `udm map` over the gzip delivery files and over the NDJSON, jq applying
  * mapping.jq to the NDJSON, and `udm detect` with every bundled rule over mapped events.
  */
