@@ -128,22 +128,41 @@ class EventFilters {
   }
 }
 
-/** The one field a filter reads, when it reads exactly one and quantifies nothing. */
+/**
+ * The one field a filter reads, when it reads one (however often: `$e.x = "a" or $e.x = "b"`)
+ * and quantifies nothing.
+ */
 function onlyField(filter: Expr, env: Env): FieldAccess | undefined {
   const nodes = walk(filter);
   if (nodes.some((n) => n.kind === 'quantified')) return undefined;
-  const fields = nodes.filter((n) => n.kind === 'field');
-  return fields.length === 1 ? env.fields.get(fields[0]) : undefined;
+  const accesses = nodes.flatMap((n) => (n.kind === 'field' ? [env.fields.get(n)] : []));
+  const read = new Set(accesses.map((a) => a && JSON.stringify([a.segments, a.leaf])));
+  return read.size === 1 ? accesses[0] : undefined;
 }
 
 const eventFilters = new WeakMap<VariablePlan, EventFilters>();
 
-export function candidateRows(event: UdmEvent, plan: VariablePlan, env: Env): Row[] {
-  // Most events fail a filter that does not depend on the copy (the event name, say): test
-  // those once, before any copy is made.
+/**
+ * Whether the event passes the variable's filters that do not depend on the copy (the event
+ * name, say), which most events fail: tested once, before any copy is made.
+ */
+export function passesEventFilters(event: UdmEvent, plan: VariablePlan, env: Env): boolean {
   let filters = eventFilters.get(plan);
   if (!filters) eventFilters.set(plan, (filters = new EventFilters([...plan.eventFilters], env)));
-  if (!filters.pass(event, env)) return [];
+  return filters.pass(event, env);
+}
+
+/**
+ * The rows with which the event is a candidate for the variable. `screened`: the event passed
+ * the variable's event filters already (DetectionStream tests them before it buffers events).
+ */
+export function candidateRows(
+  event: UdmEvent,
+  plan: VariablePlan,
+  env: Env,
+  screened = false,
+): Row[] {
+  if (!screened && !passesEventFilters(event, plan, env)) return [];
 
   const rows = new Map<string, Row>();
   // Copies that differ only in elements no later predicate reads are the same row; without

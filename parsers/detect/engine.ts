@@ -13,7 +13,8 @@
  */
 
 import type { Rule } from '../yaral/ast';
-import { planRule } from './analyze';
+import { planRule, type VariablePlan } from './analyze';
+import { passesEventFilters } from './candidates';
 import { checkForEngine } from './compile';
 import type { FieldAccess } from './fields';
 import { zeroValues } from './group';
@@ -47,6 +48,16 @@ export class RuleEvaluator {
   /** Every field of an event the rule reads. */
   get fieldsRead(): FieldAccess[] {
     return this.compiled.accesses;
+  }
+
+  /** The rule's event variables. */
+  get variables(): readonly VariablePlan[] {
+    return this.compiled.plan.variables;
+  }
+
+  /** Whether the event passes the filters of one of the rule's variables that every copy has. */
+  passes(event: UdmEvent, variable: VariablePlan): boolean {
+    return passesEventFilters(event, variable, this.compiled.env);
   }
 
   /** A fresh evaluation state for one pass over time-ordered events. */

@@ -13,6 +13,9 @@ import type { UdmEvent } from './types';
 type Keep = typeof KEEP | Map<string, Keep>;
 const KEEP = 'keep';
 
+/** A Keep tree as arrays, which the projection walks without allocating. */
+type Kept = typeof KEEP | { keys: string[]; below: Kept[] };
+
 /** What `udm detect` reads of every event itself: its time and its id (stream.ts). */
 const ALWAYS: string[][] = [
   ['metadata', 'eventTimestamp'],
@@ -40,21 +43,29 @@ function insert(tree: Map<string, Keep>, path: string[]): void {
   }
 }
 
+function asArrays(keep: Keep): Kept {
+  if (keep === KEEP) return KEEP;
+  return { keys: [...keep.keys()], below: [...keep.values()].map(asArrays) };
+}
+
 /** A function that cuts an event down to what `accesses` (and the stream) read of it. */
 export function projection(accesses: FieldAccess[]): (event: UdmEvent) => UdmEvent {
   const tree = new Map<string, Keep>();
   for (const path of [...ALWAYS, ...accesses.map(keptPath)]) insert(tree, path);
-  return (event) => project(event, tree) as UdmEvent;
+  const kept = asArrays(tree);
+  return (event) => project(event, kept) as UdmEvent;
 }
 
-function project(value: unknown, keep: Keep): unknown {
+function project(value: unknown, keep: Kept): unknown {
   if (keep === KEEP || typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map((element) => project(element, keep));
   const source = value as Record<string, unknown>;
   const kept: Record<string, unknown> = {};
-  for (const [key, below] of keep) {
+  const { keys, below } = keep;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
     if (!Object.hasOwn(source, key)) continue;
-    const child = project(source[key], below);
+    const child = project(source[key], below[i]);
     // `__proto__` from a rule's map key stays data, as it is in the parsed event.
     if (key !== '__proto__') kept[key] = child;
     else Object.defineProperty(kept, key, { value: child, enumerable: true, writable: true });

@@ -5,7 +5,7 @@
  */
 
 import type { Rule, Window } from '../yaral/ast';
-import type { Plan } from './analyze';
+import type { Plan, VariablePlan } from './analyze';
 import { candidateRows } from './candidates';
 import type { Env } from './expr';
 import type { FieldAccess } from './fields';
@@ -15,6 +15,12 @@ import type { Candidate, Detection, Scalar, UdmEvent } from './types';
 
 export interface Input {
   event: UdmEvent;
+  /**
+   * The variables whose event filters the event passed, when they were tested before it was
+   * buffered (see DetectionStream); the others cannot take it, and its projected copy may lack
+   * the fields they read.
+   */
+  screened?: ReadonlySet<VariablePlan>;
   /** Unix seconds, fractional. */
   time: number;
   seq: number;
@@ -51,8 +57,10 @@ const NONE: ReadonlyMap<string, Candidate> = new Map();
 
 export function candidates(c: CompiledRule, input: Input): ReadonlyMap<string, Candidate> {
   let out: Map<string, Candidate> | undefined;
+  const { screened } = input;
   for (const v of c.plan.variables) {
-    const rows = candidateRows(input.event, v, c.env);
+    if (screened && !screened.has(v)) continue;
+    const rows = candidateRows(input.event, v, c.env, screened !== undefined);
     if (rows.length) (out ??= new Map()).set(v.name, { ...input, rows });
   }
   return out ?? NONE;

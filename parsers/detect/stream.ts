@@ -11,8 +11,9 @@
 
 import type { RuleEvaluator } from './engine';
 import { timestampMillis } from './fields';
-import { projection } from './project';
+import type { VariablePlan } from './analyze';
 import type { Input, RuleRun } from './run';
+import { Screen } from './screen';
 import type { Detection, UdmEvent } from './types';
 
 /**
@@ -37,8 +38,8 @@ export interface LateEvent {
 
 export class DetectionStream {
   private readonly runs: RuleRun[];
-  /** Events are held cut down to what the rules read of them. */
-  private readonly project: (event: UdmEvent) => UdmEvent;
+  /** Events are held cut down to what the rules that can take them read of them. */
+  private readonly screen: Screen;
   /** Events not yet evaluated from `head` on, sorted by time, then arrival; before it, holes. */
   private buffer: (Input | undefined)[] = [];
   private head = 0;
@@ -51,12 +52,13 @@ export class DetectionStream {
     private readonly options: StreamOptions,
   ) {
     this.runs = rules.map((rule) => rule.start());
-    this.project = projection(rules.flatMap((rule) => rule.fieldsRead));
+    this.screen = new Screen(rules);
   }
 
   /** Takes one event; returns the detections that became certain, or why it was late. */
   push(event: UdmEvent): { detections: Detection[]; late?: LateEvent } {
-    const input = toInput(this.project(event), this.arrived++);
+    const { variables, project } = this.screen.screen(event);
+    const input = toInput(project(event), this.arrived++, variables);
     const last = this.evaluatedUpTo;
     if (last && input.time < last.time) {
       return { detections: [], late: { time: input.timestamp, evaluatedUpTo: last.timestamp } };
@@ -119,12 +121,17 @@ function insertSorted(buffer: (Input | undefined)[], head: number, input: Input)
 }
 
 /** An event as the engine takes it; `seq` is set when it is evaluated. */
-export function toInput(event: UdmEvent, arrival: number): Input {
+export function toInput(
+  event: UdmEvent,
+  arrival: number,
+  screened?: ReadonlySet<VariablePlan>,
+): Input {
   const ts = (event.metadata as { eventTimestamp?: unknown } | undefined)?.eventTimestamp;
   const ms = timestampMillis(ts);
   // The mapping rejects events without a time; any that slip through sort first, at the epoch.
   const [time, timestamp] = Number.isNaN(ms) ? [0, '1970-01-01T00:00:00Z'] : [ms / 1000, ts];
-  return { event, time, timestamp: timestamp as string, seq: -1, id: logId(event, arrival) };
+  const id = logId(event, arrival);
+  return { event, time, timestamp: timestamp as string, seq: -1, id, screened };
 }
 
 function logId(event: UdmEvent, arrival: number): string {
