@@ -6,28 +6,15 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileRule, detect, loadReferenceLists } from '../parsers/detect/engine';
-import { readInputs } from '../parsers/input/read';
-import { compileMappingOrThrow } from '../parsers/mapping/compile';
-import type { UdmEvent } from '../parsers/mapping/types';
 import { listDetectionCases, unmetDetections } from '../parsers/rules/cases';
 import { loadRules, ruleFiles } from '../parsers/rules/load';
-import { mapItem } from '../parsers/run/map-run';
+import { mappedEvents } from './detect/helpers';
 import { udmProblems } from './udm-checks';
 
 const ROOT = path.join(__dirname, '..');
-const mapper = compileMappingOrThrow('mappings/aws_kms.yaml').mapper;
 const lists = loadReferenceLists(path.join(ROOT, 'rules', 'lists'));
 const { rules } = loadRules(ruleFiles([path.join(ROOT, 'rules', 'aws_kms')]));
 const cases = listDetectionCases(path.join(ROOT, 'fixtures', 'detections'));
-
-async function mapped(file: string): Promise<UdmEvent[]> {
-  const events: UdmEvent[] = [];
-  for await (const item of readInputs([file])) {
-    const outcome = mapItem(item, mapper);
-    if (outcome.kind === 'event') events.push(outcome.event);
-  }
-  return events;
-}
 
 describe('detection cases', () => {
   it('give every rule at least one positive and one negative case', () => {
@@ -49,7 +36,7 @@ describe('detection cases', () => {
     expect(rule, `rule ${fixture.rule}`).toBeDefined();
     const { evaluator, diagnostics } = compileRule(rule!, { lists });
     expect(diagnostics).toEqual([]);
-    const events = await mapped(path.join(fixture.dir, 'input.ndjson'));
+    const events = await mappedEvents(path.join(fixture.dir, 'input.ndjson'));
     for (const event of events) expect(udmProblems(event)).toEqual([]);
     expect(unmetDetections(fixture.expect, detect([evaluator!], events))).toEqual([]);
   });

@@ -4,10 +4,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileRule, type EngineOptions, type RuleEvaluator } from '../../parsers/detect/engine';
 import type { UdmEvent } from '../../parsers/detect/types';
+import { readInputs } from '../../parsers/input/read';
+import { compileMappingOrThrow } from '../../parsers/mapping/compile';
+import { mapItem } from '../../parsers/run/map-run';
 import { parseRules } from '../../parsers/yaral/parser';
 import type { Rule } from '../../parsers/yaral/ast';
 
-const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'aws_kms');
+const ROOT = path.join(__dirname, '..', '..');
+const FIXTURES = path.join(ROOT, 'fixtures', 'aws_kms');
 
 export function parseOne(text: string): Rule {
   const { rules, diagnostics } = parseRules(text, 'inline.yaral');
@@ -73,4 +77,28 @@ export function pairRule(window: string, condition = '$d and $s'): string {
  condition:
   ${condition}
 }`;
+}
+
+let mapper: ReturnType<typeof compileMappingOrThrow>['mapper'] | undefined;
+
+/** The UDM events the mapping makes of a file of raw records (its rejects and skips left out). */
+export async function mappedEvents(file: string): Promise<UdmEvent[]> {
+  mapper ??= compileMappingOrThrow(path.join(ROOT, 'mappings', 'aws_kms.yaml')).mapper;
+  const events: UdmEvent[] = [];
+  for await (const item of readInputs([file])) {
+    const outcome = mapItem(item, mapper);
+    if (outcome.kind === 'event') events.push(outcome.event as UdmEvent);
+  }
+  return events;
+}
+
+/** A small deterministic generator (mulberry32), so a failing stream can be replayed. */
+export function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

@@ -8,22 +8,11 @@ import { keyedPlan } from '../../parsers/detect/separable';
 import type { CompiledRule } from '../../parsers/detect/run';
 import type { Candidate, UdmEvent } from '../../parsers/detect/types';
 import { Lane } from '../../parsers/detect/keyed';
-import { compile, fixtureEvent, pairRule, parseOne, variant } from './helpers';
+import { compile, fixtureEvent, pairRule, parseOne, random, variant } from './helpers';
 
 const disable = fixtureEvent('disable-key-assumed-role-mfa');
 const schedule = fixtureEvent('schedule-key-deletion-iam-user-7-days');
 const decrypt = fixtureEvent('decrypt-aws-account-identity');
-
-/** A small deterministic generator (mulberry32), so a failing stream can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Disables, deletions and decrypts of three keys by two principals, often in the same second. */
 function stream(seed: number, n: number): UdmEvent[] {
