@@ -5,6 +5,7 @@ import type { VariablePlan } from './analyze';
 import { scalarOf, truthy } from './compare';
 import { type Env, evaluate, type Scope } from './expr';
 import { enumerateCopies, type FieldAccess, readAll, readOne } from './fields';
+import { someValue, zeroValue } from './fields';
 import type { Copy, Row, Scalar, UdmEvent, Value } from './types';
 
 /** Rows beyond this per event add nothing but cost; the cap keeps hostile events bounded. */
@@ -65,67 +66,96 @@ const NO_COPY: Copy = new Map();
 /** Results kept per filter before its memo is emptied: bounded, whatever the input holds. */
 const MEMO_ENTRIES = 4096;
 
+/** Reads every field as one value: how a filter that reads one field is judged for a value. */
+class ValueScope implements Scope {
+  constructor(private readonly value: Scalar) {}
+
+  field(): Value {
+    return this.value;
+  }
+
+  all(): Scalar[] {
+    return [this.value];
+  }
+
+  variable(): Value {
+    return '';
+  }
+
+  count(): number {
+    return 0;
+  }
+
+  aggregate(e: ExprOf<'aggregate'>): Value {
+    return noAggregate(e);
+  }
+}
+
+/** A filter tested before any copy is made. */
+interface EventFilter {
+  expr: Expr;
+  /** The one field it reads, if it reads one: it is then a function of that field's value. */
+  single?: FieldAccess;
+  /** Whether it reads a repeated field that copies expand: some copy must pass it. */
+  expands: boolean;
+  memo: Map<Scalar, boolean>;
+  /** holdsFor bound to this filter, made once. */
+  test: (value: Scalar) => boolean;
+  rejected: number;
+}
+
 /**
- * The filters that read no repeated field, tested in the order that has rejected events most
- * often so far: filters are pure, so their order changes nothing but time, and the first
- * (`product_name = "AWS Key Management Service"` in every KMS rule) is often the one that
- * rejects nothing. A filter that reads one field is a function of that field's value, so its
- * result is remembered by value: an event name decides most rules' filters in one lookup.
+ * The filters an event must pass before any copy of it is made, tested in the order that has
+ * rejected events most often so far: filters are pure, so their order changes nothing but time,
+ * and the first (`product_name = "AWS Key Management Service"` in every KMS rule) is often the
+ * one that rejects nothing. A filter that reads one field is a function of that field's value,
+ * so its result is remembered by value: an event name decides most rules' filters in one
+ * lookup. Filters that copies expand (`security_result.action = "BLOCK"`) count here when they
+ * read one field: an event none of whose values (nor the absent field's zero value, which a copy
+ * may read) passes has no copy that does. The copies are still tested one by one afterwards.
  */
 class EventFilters {
-  private readonly rejected: number[];
-  private readonly single: (FieldAccess | undefined)[];
-  private readonly memos: Map<Scalar, boolean>[];
+  private readonly filters: EventFilter[];
   private tested = 0;
 
-  constructor(
-    private readonly filters: Expr[],
-    env: Env,
-  ) {
-    this.rejected = filters.map(() => 0);
-    this.single = filters.map((f) => onlyField(f, env));
-    this.memos = filters.map(() => new Map());
+  constructor(plan: VariablePlan, env: Env) {
+    const perCopy = plan.filters.map((f) => eventFilter(f, true, env)).filter((f) => f.single);
+    this.filters = [...plan.eventFilters.map((f) => eventFilter(f, false, env)), ...perCopy];
   }
 
   pass(event: UdmEvent, env: Env): boolean {
-    if ((++this.tested & 1023) === 0) this.reorder();
-    for (let i = 0; i < this.filters.length; i++) {
-      if (this.holds(i, event, env)) continue;
-      this.rejected[i]++;
+    if ((++this.tested & 1023) === 0) this.filters.sort((a, b) => b.rejected - a.rejected);
+    for (const filter of this.filters) {
+      if (holds(filter, event, env)) continue;
+      filter.rejected++;
       return false;
     }
     return true;
   }
+}
 
-  private holds(i: number, event: UdmEvent, env: Env): boolean {
-    const access = this.single[i];
-    if (!access) return truthy(evaluate(this.filters[i], copyScope(event, NO_COPY), env));
-    const value = readOne(event, access, NO_COPY);
-    const memo = this.memos[i];
-    let holds = memo.get(value);
-    if (holds === undefined) {
-      holds = truthy(evaluate(this.filters[i], copyScope(event, NO_COPY), env));
-      if (memo.size >= MEMO_ENTRIES) memo.clear();
-      memo.set(value, holds);
-    }
-    return holds;
-  }
+function eventFilter(expr: Expr, expands: boolean, env: Env): EventFilter {
+  const single = onlyField(expr, env);
+  const filter = { expr, single, expands, memo: new Map(), rejected: 0 } as EventFilter;
+  filter.test = (value) => holdsFor(filter, value, env);
+  return filter;
+}
 
-  private reorder(): void {
-    const order = this.filters.map((filter, i) => ({
-      filter,
-      n: this.rejected[i],
-      single: this.single[i],
-      memo: this.memos[i],
-    }));
-    order.sort((a, b) => b.n - a.n);
-    order.forEach((entry, i) => {
-      this.filters[i] = entry.filter;
-      this.rejected[i] = entry.n;
-      this.single[i] = entry.single;
-      this.memos[i] = entry.memo;
-    });
+function holds(filter: EventFilter, event: UdmEvent, env: Env): boolean {
+  const access = filter.single;
+  if (!access) return truthy(evaluate(filter.expr, copyScope(event, NO_COPY), env));
+  if (!filter.expands) return filter.test(readOne(event, access, NO_COPY));
+  return filter.test(zeroValue(access)) || someValue(event, access, filter.test);
+}
+
+function holdsFor(filter: EventFilter, value: Scalar, env: Env): boolean {
+  let result = filter.memo.get(value);
+  if (result === undefined) {
+    result = truthy(evaluate(filter.expr, new ValueScope(value), env));
+    if (filter.memo.size >= MEMO_ENTRIES) filter.memo.clear();
+    filter.memo.set(value, result);
   }
+  return result;
 }
 
 /**
@@ -148,7 +178,7 @@ const eventFilters = new WeakMap<VariablePlan, EventFilters>();
  */
 export function passesEventFilters(event: UdmEvent, plan: VariablePlan, env: Env): boolean {
   let filters = eventFilters.get(plan);
-  if (!filters) eventFilters.set(plan, (filters = new EventFilters([...plan.eventFilters], env)));
+  if (!filters) eventFilters.set(plan, (filters = new EventFilters(plan, env)));
   return filters.pass(event, env);
 }
 

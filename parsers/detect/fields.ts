@@ -202,6 +202,29 @@ export function readValues(event: UdmEvent, access: FieldAccess, copy?: Copy): S
 }
 
 /**
+ * Whether any value at the field passes `test`, every element of its repeated steps taken (as
+ * readValues gives them, without making the list): the screening of filters that copies expand.
+ */
+export function someValue(
+  node: unknown,
+  access: FieldAccess,
+  test: (value: Scalar) => boolean,
+  step = 0,
+): boolean {
+  if (step === access.segments.length) {
+    const value = leafValue(node, access.leaf);
+    return value !== undefined && test(value);
+  }
+  const seg = access.segments[step];
+  const v = (node as Record<string, unknown> | undefined)?.[seg.json];
+  if (!seg.repeated) return someValue(v, access, test, step + 1);
+  if (!Array.isArray(v)) return false;
+  if (seg.index !== undefined) return someValue(v[seg.index], access, test, step + 1);
+  for (const element of v) if (someValue(element, access, test, step + 1)) return true;
+  return false;
+}
+
+/**
  * One value per copy: the zero value when the field is absent (§3.5). Each repeated step takes
  * the copy's element (or its index), so the walk needs no list: the hot path of every filter.
  */

@@ -9,7 +9,8 @@ import { toInput } from '../../parsers/detect/stream';
 import type { Detection, UdmEvent } from '../../parsers/detect/types';
 import { prepareRules, ruleFiles } from '../../parsers/rules/load';
 import { listDetectionCases } from '../../parsers/rules/cases';
-import { compile, fixtureEvent, fixtureEvents, mappedEvents, random, variant } from './helpers';
+import { compile, fixtureEvent, fixtureEvents, mappedEvents, random, singleRule } from './helpers';
+import { variant } from './helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
 const FIXTURES = path.join(ROOT, 'fixtures', 'aws_kms');
@@ -123,5 +124,18 @@ describe('screening events before they are buffered', () => {
     });
     // Events of one kind share a screening: the memo, not the event, decides its identity.
     expect(screen.screen(structuredClone(disable))).toBe(taken);
+  });
+
+  it('rules out by a filter that copies expand only when no copy can pass it', () => {
+    const rule = (test: string) => compile(singleRule(`  $e.security_result.action ${test}`));
+    const allowed = variant(fixtureEvent('disable-key-assumed-role-mfa'), 'a', 0, (e) => {
+      e.securityResult = [{ action: ['ALLOW'] }, { summary: 'no action' }];
+    });
+    const blocked = new Screen([rule('= "BLOCK"')]);
+    expect(blocked.screen(allowed).variables.size).toBe(0);
+    // The second result has no action: its copy reads the zero value, which is not "ALLOW".
+    const notAllowed = rule('!= "ALLOW"');
+    expect(new Screen([notAllowed]).screen(allowed).variables.size).toBe(1);
+    expect(detect([notAllowed], [allowed])).toHaveLength(1);
   });
 });
