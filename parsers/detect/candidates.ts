@@ -15,23 +15,10 @@ function noAggregate(e: ExprOf<'aggregate'>): never {
   throw new Error(`aggregation '${e.fn}' outside outcome`);
 }
 
-/**
- * Reads fields of one event copy; events filters never see placeholders or counts. A class, not
- * an object of closures: one is made per event and variable, and most events go no further.
- */
-class CopyScope implements Scope {
-  constructor(
-    private readonly event: UdmEvent,
-    private readonly copy: Copy,
-  ) {}
-
-  field(access: FieldAccess): Value {
-    return readOne(this.event, access, this.copy);
-  }
-
-  all(access: FieldAccess): Scalar[] {
-    return readAll(this.event, access);
-  }
+/** What events filters see besides fields: never placeholders, counts or aggregations. */
+abstract class FilterScope implements Scope {
+  abstract field(access: FieldAccess): Value;
+  abstract all(access: FieldAccess): Scalar[];
 
   variable(): Value {
     return '';
@@ -43,6 +30,42 @@ class CopyScope implements Scope {
 
   aggregate(e: ExprOf<'aggregate'>): Value {
     return noAggregate(e);
+  }
+}
+
+/**
+ * Reads fields of one event copy. A class, not an object of closures: one is made per event
+ * and variable, and most events go no further.
+ */
+class CopyScope extends FilterScope {
+  constructor(
+    private readonly event: UdmEvent,
+    private readonly copy: Copy,
+  ) {
+    super();
+  }
+
+  field(access: FieldAccess): Value {
+    return readOne(this.event, access, this.copy);
+  }
+
+  all(access: FieldAccess): Scalar[] {
+    return readAll(this.event, access);
+  }
+}
+
+/** Reads every field as one value: how a filter that reads one field is judged for a value. */
+class ValueScope extends FilterScope {
+  constructor(private readonly value: Scalar) {
+    super();
+  }
+
+  field(): Value {
+    return this.value;
+  }
+
+  all(): Scalar[] {
+    return [this.value];
   }
 }
 
@@ -65,31 +88,6 @@ const NO_COPY: Copy = new Map();
 
 /** Results kept per filter before its memo is emptied: bounded, whatever the input holds. */
 const MEMO_ENTRIES = 4096;
-
-/** Reads every field as one value: how a filter that reads one field is judged for a value. */
-class ValueScope implements Scope {
-  constructor(private readonly value: Scalar) {}
-
-  field(): Value {
-    return this.value;
-  }
-
-  all(): Scalar[] {
-    return [this.value];
-  }
-
-  variable(): Value {
-    return '';
-  }
-
-  count(): number {
-    return 0;
-  }
-
-  aggregate(e: ExprOf<'aggregate'>): Value {
-    return noAggregate(e);
-  }
-}
 
 /** A filter tested before any copy is made. */
 interface EventFilter {
