@@ -93,13 +93,17 @@ async function streamEvents(
   };
   const run = { read, counts, map: mapItem };
   let late = 0;
-  for await (const outcome of mapOutcomes(inputs, mapper, run, context, context.io)) {
-    if (outcome.kind !== 'event') continue;
-    const pushed = stream.push(outcome.event);
-    await emit(pushed.detections);
-    if (!pushed.late) continue;
-    late++;
-    if (!context.quiet) context.io.stderr.write(describeLate(outcome.origin, pushed.late) + '\n');
+  for await (const outcomes of mapOutcomes(inputs, mapper, run, context, context.io)) {
+    const found: Detection[] = [];
+    for (const outcome of outcomes) {
+      if (outcome.kind !== 'event') continue;
+      const pushed = stream.push(outcome.event);
+      for (const detection of pushed.detections) found.push(detection);
+      if (!pushed.late) continue;
+      late++;
+      if (!context.quiet) context.io.stderr.write(describeLate(outcome.origin, pushed.late) + '\n');
+    }
+    if (found.length) await emit(found);
   }
   return { counts, late };
 }

@@ -1,6 +1,6 @@
 /** `udm map`: raw KMS CloudTrail input in any supported shape → UDM events as NDJSON. */
 
-import { readInputs } from '../input/read';
+import { readInputBatches } from '../input/read';
 import { findSources, type Source } from '../input/walk';
 import { mapInParallel, type ParallelSink, canRunInParallel } from '../run/parallel-map';
 import type { InputItem } from '../input/types';
@@ -83,18 +83,24 @@ async function mapAll(
   const counts = emptyCounts();
   const read = { skip, maxRecordBytes: options.maxRecordBytes };
   const run = { read, counts, map: mapItemToJson };
-  for await (const outcome of mapOutcomes(inputs, mapper, run, options, io)) {
-    if (outcome.kind === 'event') await outputs.events.write(outcome.event);
-    if (outcome.kind !== 'reject') continue;
-    const { origin, reason, raw } = outcome;
-    await outputs.rejects?.write(JSON.stringify({ ...origin, reason, raw }));
+  for await (const outcomes of mapOutcomes(inputs, mapper, run, options, io)) {
+    let [events, rejects] = ['', ''];
+    for (const outcome of outcomes) {
+      if (outcome.kind === 'event') events += outcome.event + '\n';
+      if (outcome.kind !== 'reject') continue;
+      const { origin, reason, raw } = outcome;
+      rejects += JSON.stringify({ ...origin, reason, raw }) + '\n';
+    }
+    await outputs.events.writeLines(events);
+    if (rejects) await outputs.rejects?.writeLines(rejects);
   }
   return counts;
 }
 
 /**
  * The mapping run shared by `map` and `detect`: every input item mapped and counted, a line on
- * stderr per rejected record (unless quiet), each outcome passed on in input order.
+ * stderr per rejected record (unless quiet), the outcomes passed on in input order, in the
+ * batches the reader makes (what one chunk of input completed).
  */
 export async function* mapOutcomes<Event>(
   inputs: string[],
@@ -107,15 +113,17 @@ export async function* mapOutcomes<Event>(
   },
   options: { quiet?: boolean },
   io: Io,
-): AsyncGenerator<MapOutcome<Event>> {
+): AsyncGenerator<MapOutcome<Event>[]> {
   const { read, counts } = run;
-  for await (const item of readInputs(inputs, { stdin: io.stdin, ...read })) {
-    const outcome = run.map(item, mapper);
-    count(counts, outcome);
-    if (outcome.kind === 'reject' && !options.quiet) {
-      io.stderr.write(describeRejection(outcome.origin, outcome.reason) + '\n');
+  for await (const items of readInputBatches(inputs, { stdin: io.stdin, ...read })) {
+    const outcomes = items.map((item) => run.map(item, mapper));
+    for (const outcome of outcomes) {
+      count(counts, outcome);
+      if (outcome.kind === 'reject' && !options.quiet) {
+        io.stderr.write(describeRejection(outcome.origin, outcome.reason) + '\n');
+      }
     }
-    yield outcome;
+    yield outcomes;
   }
 }
 

@@ -116,37 +116,40 @@ class FileItems {
   }
 }
 
+/** One file's items, a batch per decoded chunk: one await per chunk, not one per record. */
 async function* readSource(
   source: Extract<Source, { open: unknown }>,
   maxRecordBytes: number,
-): AsyncGenerator<InputItem> {
+): AsyncGenerator<InputItem[]> {
   const state: DecodeState = { gzip: false };
   const items = new FileItems(source.file, state);
   const scanner = new JsonScanner({ maxRecordBytes });
   const reopen = source.rereadable ? source.open : undefined;
   for await (const piece of decodeText(source.open(), state, reopen)) {
     if (typeof piece === 'string') {
-      yield* items.fromSpans(scanner.push(piece));
+      const batch = [...items.fromSpans(scanner.push(piece))];
+      if (batch.length) yield batch;
       continue;
     }
     // The source failed: what was left open is the damaged tail, reported once.
     const pending = scanner.abandon();
-    yield* items.endProse();
-    yield items.reject(piece.damage, pending.text, pending.line);
+    const prose = [...items.endProse()];
+    yield [...prose, items.reject(piece.damage, pending.text, pending.line)];
     return;
   }
-  yield* items.fromSpans(scanner.end());
-  yield* items.endProse();
+  const rest = [...items.fromSpans(scanner.end()), ...items.endProse()];
+  if (rest.length) yield rest;
 }
 
 /**
  * Reads every path in order (files, directories walked in sorted order, `-` for standard
- * input) and yields one item per record, skipped record or rejected span.
+ * input) and yields the items, one per record, skipped record or rejected span, in batches:
+ * each batch holds what one chunk of input completed, in input order.
  */
-export async function* readInputs(
+export async function* readInputBatches(
   paths: string[],
   options: ReadOptions = {},
-): AsyncGenerator<InputItem> {
+): AsyncGenerator<InputItem[]> {
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   // process.stdin is only touched when `-` is read: creating it has side effects.
   const stdin = () => options.stdin ?? process.stdin;
@@ -154,9 +157,17 @@ export async function* readInputs(
   for await (const source of findSources(paths, stdin, walk)) {
     if ('error' in source) {
       const reason = `cannot read: ${source.error}`;
-      yield { kind: 'reject', origin: { file: source.file, index: 0 }, reason, raw: '' };
+      yield [{ kind: 'reject', origin: { file: source.file, index: 0 }, reason, raw: '' }];
     } else {
       yield* readSource(source, maxRecordBytes);
     }
   }
+}
+
+/** readInputBatches one item at a time. */
+export async function* readInputs(
+  paths: string[],
+  options: ReadOptions = {},
+): AsyncGenerator<InputItem> {
+  for await (const batch of readInputBatches(paths, options)) yield* batch;
 }

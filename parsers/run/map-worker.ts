@@ -5,7 +5,7 @@
  */
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { readInputs } from '../input/read';
+import { readInputBatches } from '../input/read';
 import { instantiate } from '../mapping/instantiate';
 import type { Mapper } from '../mapping/types';
 import { count, describeRejection, emptyCounts, mapItemToJson, type MapCounts } from './map-run';
@@ -60,17 +60,19 @@ export async function mapFile(
   let block = newBlock(task.index);
   let size = 0;
   const options = { maxRecordBytes: setup.maxRecordBytes };
-  for await (const item of readInputs([task.file], options)) {
-    const outcome = mapItemToJson(item, mapper);
-    count(block.counts, outcome);
-    if (outcome.kind === 'event') block.events += outcome.event + '\n';
-    if (outcome.kind === 'reject') {
-      const { origin, reason, raw } = outcome;
-      block.rejects += JSON.stringify({ ...origin, reason, raw }) + '\n';
-      block.messages.push(describeRejection(origin, reason));
-      size += raw.length;
+  for await (const items of readInputBatches([task.file], options)) {
+    for (const item of items) {
+      const outcome = mapItemToJson(item, mapper);
+      count(block.counts, outcome);
+      if (outcome.kind === 'event') block.events += outcome.event + '\n';
+      if (outcome.kind === 'reject') {
+        const { origin, reason, raw } = outcome;
+        block.rejects += JSON.stringify({ ...origin, reason, raw }) + '\n';
+        block.messages.push(describeRejection(origin, reason));
+        size += raw.length;
+      }
+      size += outcome.kind === 'event' ? outcome.event.length : 0;
     }
-    size += outcome.kind === 'event' ? outcome.event.length : 0;
     if (size < setup.blockBytes) continue;
     await post(block);
     [block, size] = [newBlock(task.index), 0];
