@@ -17,7 +17,27 @@ export type Source =
 export const STDIN_PATH = '-';
 
 function fileSource(file: string): Source {
-  return { file, open: () => createReadStream(file), rereadable: true };
+  return { file, open: () => readAhead(createReadStream(file)), rereadable: true };
+}
+
+/**
+ * The source's chunks, the next one asked for before this one is handed on: a file stream
+ * reads only when asked, so without this the run would wait for each read (a tenth of
+ * `udm detect`'s time over a file, measured with --cpu-prof as idle).
+ */
+export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const chunks = source[Symbol.asyncIterator]();
+  let next = chunks.next();
+  try {
+    for (let chunk = await next; !chunk.done; chunk = await next) {
+      next = chunks.next();
+      yield chunk.value;
+    }
+  } finally {
+    // Left early (damage, or the reader stopped): the read under way has no one to answer to.
+    next.catch(() => undefined);
+    await chunks.return?.();
+  }
 }
 
 /** Identity of a file or directory: notices a link back to a parent, or the run's own output. */
@@ -81,7 +101,7 @@ async function* eachSource(
 ): AsyncGenerator<Source> {
   for (const given of paths) {
     if (given === STDIN_PATH) {
-      yield { file: given, open: stdin, rereadable: false };
+      yield { file: given, open: () => readAhead(stdin()), rereadable: false };
       continue;
     }
     let stats: Stats;
