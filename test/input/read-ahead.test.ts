@@ -44,7 +44,7 @@ describe('readAhead', () => {
     expect(used).toEqual(['a', 'b']);
   });
 
-  it('lets a read under way fail unheard when the reader stops, and closes the source', async () => {
+  it('lets a read under way fail unheard when the reader stops, and closes it', async () => {
     const log: string[] = [];
     const unhandled: unknown[] = [];
     const listener = (reason: unknown) => unhandled.push(reason);
