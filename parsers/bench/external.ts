@@ -50,6 +50,7 @@ const MAP_RUNS = {
     args: ['--jobs', '2'],
   },
   ndjson: { id: 'map-ndjson', label: '`udm map`, NDJSON', args: [] },
+  'ndjson-quarter': { id: 'map-ndjson-quarter', label: '`udm map`, NDJSON, a quarter', args: [] },
 } as const;
 
 export async function measureMap(

@@ -8,6 +8,7 @@ export type RowId =
   | 'map-gzip'
   | 'map-gzip-jobs'
   | 'map-ndjson'
+  | 'map-ndjson-quarter'
   | 'interpreter'
   | 'jq'
   | 'detect'

@@ -116,7 +116,9 @@ function fakeFigures(): Figures {
     row('record-path', 'per-record path (parse, map, stringify)', 1_000_000, 20),
     row('interpreter', 'jsonpath-plus interpreter alone (accept + map)', 20_000, 4),
     { ...row('map-gzip', '`udm map`, gzip delivery files', 1_000_000, 60), peakRssMiB: 120 },
+    { ...row('map-gzip-jobs', '`udm map --jobs 2`, gzip', 1_000_000, 40), peakRssMiB: 200 },
     { ...row('map-ndjson', '`udm map`, NDJSON', 1_000_000, 50), peakRssMiB: 300 },
+    { ...row('map-ndjson-quarter', '`udm map`, NDJSON, a quarter', 250_000, 13), peakRssMiB: 280 },
     skippedRow('jq', 'jq, hand translation of the mapping (mapping.jq)', 'jq not found at /x'),
     { ...row('detect', '`udm detect`, all bundled rules', 200_000, 15), peakRssMiB: 900 },
     { ...row('detect-quarter', '`udm detect`, all bundled rules', 50_000, 4), peakRssMiB: 800 },
@@ -155,6 +157,24 @@ describe('udm bench report', () => {
     const hot = fakeFigures();
     hot.rows.find((r) => r.id === 'detect-hot')!.perSecond = 5_000;
     expect(targets(hot)[4].status).toBe('not met');
+  });
+
+  it('holds udm map to 256 MiB with one thread and two, and to memory flat in the input', () => {
+    const figures = fakeFigures();
+    const peak = (id: string, mib: number) => {
+      figures.rows.find((r) => r.id === id)!.peakRssMiB = mib;
+    };
+    peak('map-ndjson', 200);
+    peak('map-ndjson-quarter', 190);
+    expect(targets(figures)[3].status).toBe('met');
+    peak('map-gzip-jobs', 300);
+    expect(targets(figures)[3].status).toBe('not met');
+    peak('map-gzip-jobs', 200);
+    peak('map-ndjson-quarter', 100);
+    expect(targets(figures)[3].status).toBe('not met');
+  });
+
+  it('marks what failed in the markdown', () => {
     const md = renderMarkdown(fakeFigures());
     expect(md).toContain('**not met**');
     expect(md).toContain('**not measured**');
