@@ -43,7 +43,7 @@ export const DETECT_HEAP_MIB = 160;
 
 /** `udm map <input> --out /dev/null -q`; the note repeats its summary line. */
 const MAP_RUNS = {
-  gzip: { id: 'map-gzip', label: '`udm map`, gzip delivery files', args: [] },
+  gzip: { id: 'map-gzip', label: '`udm map --jobs 1`, gzip delivery files', args: ['--jobs', '1'] },
   'gzip-jobs': {
     id: 'map-gzip-jobs',
     label: '`udm map --jobs 2`, gzip delivery files',

@@ -58,8 +58,8 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--max-record-mb <n>', 'reject records larger than this many MiB (default 64)')
     .option(
       '-j, --jobs <n>',
-      'threads mapping files at once, output still in input order (default 1; each extra ' +
-        'thread is faster on many files and costs about 100 MB)',
+      'threads mapping files at once, output still in input order (default 2, or 1 on one ' +
+        'core; each extra thread is faster on many files and costs about 30 MB)',
     )
     .action(async (paths: string[], options) =>
       setExit(

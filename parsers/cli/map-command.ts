@@ -1,5 +1,6 @@
 /** `udm map`: raw KMS CloudTrail input in any supported shape → UDM events as NDJSON. */
 
+import { availableParallelism } from 'node:os';
 import { readInputBatches } from '../input/read';
 import { findSources, type Source } from '../input/walk';
 import { mapInParallel, type ParallelSink, canRunInParallel } from '../run/parallel-map';
@@ -14,7 +15,7 @@ import { loadMapper } from './mapper';
 
 export interface MapOptions {
   out?: string;
-  /** Threads mapping files at once (default 1); each worker thread costs about 100 MB. */
+  /** Threads mapping files at once (default DEFAULT_JOBS); each worker costs about 30 MB. */
   jobs?: string;
   rejects?: string;
   mapping: string;
@@ -138,8 +139,15 @@ function sinkFor(outputs: Outputs, options: MapOptions, io: Io): ParallelSink {
   };
 }
 
+/**
+ * Threads by default: two where there are two cores. A second thread maps a directory of
+ * delivery files 1.3 to 1.5 times as fast and costs about 30 MB; more are for `--jobs` to ask,
+ * as each adds its own heap to the memory a run may use.
+ */
+export const DEFAULT_JOBS = Math.min(availableParallelism(), 2);
+
 function jobCount(jobs: string | undefined): number {
-  return jobs === undefined ? 1 : wholeNumber('--jobs', jobs, 1, 64);
+  return jobs === undefined ? DEFAULT_JOBS : wholeNumber('--jobs', jobs, 1, 64);
 }
 
 function openOutputs(options: MapOptions, io: Io): Outputs {
