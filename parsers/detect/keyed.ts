@@ -11,6 +11,7 @@ import { truthy } from './compare';
 import { type Env, evaluate, type Scope } from './expr';
 import { memberValues } from './outcome';
 import type { KeyedPlan, RunningOutcome } from './separable';
+import type { TupleMemo } from './tuples';
 import type { Candidate, Row, Scalar, Value } from './types';
 
 export interface Member {
@@ -160,6 +161,8 @@ export class Lane {
 }
 
 export class KeyWindow {
+  /** Its tuples as last judged, which its next window builds on (see tuplesSince). */
+  readonly tupleMemo: TupleMemo = {};
   private readonly lanes = new Map<string, Lane>();
   private readonly runningOutcomes: RunningOutcome[];
   private readonly outcomes: Running[];

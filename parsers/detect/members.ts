@@ -74,7 +74,8 @@ export class KeyedMembers {
       if (blocked(key) || !this.worthJudging(key, w, span)) continue;
       // An event on two sides makes tuples leave out pairs: then only tuples tell.
       const factored = w.needsTuples ? undefined : this.plan.factored;
-      out.push({ candidates: w.candidates(factored !== undefined), factored });
+      const memo = factored ? undefined : w.tupleMemo;
+      out.push({ candidates: w.candidates(factored !== undefined), factored, memo });
     }
     return out;
   }

@@ -115,30 +115,51 @@ function joinKey(placeholders: Record<string, Scalar>, names: string[]): string 
   return key;
 }
 
-function sources(order: VariablePlan[], cands: Map<string, Candidate[]>): Source[] {
+function sources(
+  order: VariablePlan[],
+  cands: Map<string, Candidate[]>,
+  keep: (cand: Candidate) => boolean = () => true,
+): Source[] {
   return order.map((v, i) => {
     const earlier = new Set(order.slice(0, i).flatMap((o) => o.bindings.map((b) => b.placeholder)));
     const shared = [...new Set(v.bindings.map((b) => b.placeholder))].filter((ph) =>
       earlier.has(ph),
     );
-    return new Source(cands.get(v.name) ?? [], shared);
+    return new Source((cands.get(v.name) ?? []).filter(keep), shared);
   });
 }
 
-export function buildTuples(plan: Plan, cands: Map<string, Candidate[]>, env: Env): Tuple[] {
-  const order = [
+/** The variables in the order tuples are built: required ones first. */
+function buildOrder(plan: Plan): VariablePlan[] {
+  return [
     ...plan.variables.filter((v) => !plan.optional.has(v.name)),
     ...plan.variables.filter((v) => plan.optional.has(v.name)),
   ];
+}
+
+/**
+ * Every tuple of the candidates, in the order of the candidates' rows, variable by variable.
+ * With `isNew`, only the tuples holding at least one new candidate: the last variable takes
+ * only new ones when the earlier ones took none (see tuplesSince). Not with optional variables.
+ */
+export function buildTuples(
+  plan: Plan,
+  cands: Map<string, Candidate[]>,
+  env: Env,
+  isNew?: (cand: Candidate) => boolean,
+): Tuple[] {
+  const order = buildOrder(plan);
   const at = order.map((_, i) => plan.tuplePredicates.filter((p) => readyStep(p, order) === i));
   const from = sources(order, cands);
+  const fresh = isNew && sources(order, cands, isNew)[order.length - 1];
   const out: Tuple[] = [];
-  const extend = (i: number, t: Tuple, used: Set<number>): void => {
+  const extend = (i: number, t: Tuple, used: Set<number>, hasNew: boolean): void => {
     if (out.length >= MAX_TUPLES) return;
-    if (i === order.length) return void out.push(t);
+    if (i === order.length) return void ((hasNew || !isNew) && out.push(t));
     const name = order[i].name;
     let joined = false;
-    for (const { cand, row } of from[i].members(t.placeholders)) {
+    const source = fresh && !hasNew && i === order.length - 1 ? fresh : from[i];
+    for (const { cand, row } of source.members(t.placeholders)) {
       // One event never fills two variables of a tuple (§11.3, our documented choice).
       if (used.has(cand.seq)) continue;
       const placeholders = merge(t.placeholders, row.placeholders);
@@ -146,12 +167,86 @@ export function buildTuples(plan: Plan, cands: Map<string, Candidate[]>, env: En
       const next = { members: new Map(t.members).set(name, { cand, row }), placeholders };
       if (!at[i].every((p) => holds(p, next, env))) continue;
       joined = true;
-      extend(i + 1, next, new Set(used).add(cand.seq));
+      extend(i + 1, next, new Set(used).add(cand.seq), hasNew || (isNew?.(cand) ?? false));
     }
     if (!joined && plan.optional.has(name)) {
-      extend(i + 1, { ...t, members: new Map(t.members).set(name, null) }, used);
+      extend(i + 1, { ...t, members: new Map(t.members).set(name, null) }, used, hasNew);
     }
   };
-  extend(0, { members: new Map(), placeholders: {} }, new Set());
+  extend(0, { members: new Map(), placeholders: {} }, new Set(), false);
   return out;
+}
+
+/** What a key's window was last judged from: its tuples and the events it held. */
+export interface TupleMemo {
+  last?: { tuples: Tuple[]; seqs: Set<number> };
+}
+
+/** Tuples kept for the next window of a key; a window with more builds its tuples anew. */
+const MEMO_TUPLES = 256;
+
+/**
+ * The tuples of a key's window, built from those of its previous window: windows of a key
+ * overlap, and a tuple of events that were all in the previous window was among its tuples, so
+ * only tuples holding an event that entered since are built (a pair of variables costs the
+ * entered events times the window's, not the window's squared). The result is what
+ * buildTuples gives, in its order. A predicate joining two variables of a busy key
+ * (`$a.principal.ip != $b.principal.ip` over one principal's thousands of calls) needs this.
+ */
+export function tuplesSince(
+  plan: Plan,
+  cands: Map<string, Candidate[]>,
+  env: Env,
+  memo: TupleMemo,
+): Tuple[] {
+  // An event can be a candidate of two variables, with other rows in each.
+  const current = new Map<string, Map<number, Candidate>>();
+  for (const [name, list] of cands) current.set(name, new Map(list.map((c) => [c.seq, c])));
+  const last = memo.last;
+  let tuples: Tuple[] | undefined;
+  if (last && plan.optional.size === 0) {
+    const fresh = buildTuples(plan, cands, env, (cand) => !last.seqs.has(cand.seq));
+    if (fresh.length < MAX_TUPLES) {
+      const kept = stillInside(last.tuples, current);
+      tuples = inBuildOrder([...kept, ...fresh], plan, cands).slice(0, MAX_TUPLES);
+    }
+  }
+  tuples ??= buildTuples(plan, cands, env);
+  const seqs = new Set([...current.values()].flatMap((byVariable) => [...byVariable.keys()]));
+  memo.last = tuples.length <= MEMO_TUPLES ? { tuples, seqs } : undefined;
+  return tuples;
+}
+
+/** The tuples whose events are all still candidates, remade with the current candidates. */
+function stillInside(tuples: Tuple[], current: Map<string, Map<number, Candidate>>): Tuple[] {
+  const out: Tuple[] = [];
+  for (const t of tuples) {
+    const members = new Map<string, Member | null>();
+    for (const [name, m] of t.members) {
+      const cand = m && current.get(name)?.get(m.cand.seq);
+      if (!cand || !cand.rows.includes(m.row)) break;
+      members.set(name, { cand, row: m.row });
+    }
+    if (members.size === t.members.size) out.push({ members, placeholders: t.placeholders });
+  }
+  return out;
+}
+
+/** Tuples sorted as buildTuples makes them: by the place of each variable's row, in order. */
+function inBuildOrder(tuples: Tuple[], plan: Plan, cands: Map<string, Candidate[]>): Tuple[] {
+  const order = buildOrder(plan).map((v) => v.name);
+  const places = order.map((name) => {
+    const place = new Map<Row, number>();
+    for (const cand of cands.get(name) ?? [])
+      for (const row of cand.rows) place.set(row, place.size);
+    return place;
+  });
+  const place = (t: Tuple, i: number) => places[i].get(t.members.get(order[i])!.row)!;
+  return tuples.sort((a, b) => {
+    for (let i = 0; i < order.length; i++) {
+      const d = place(a, i) - place(b, i);
+      if (d) return d;
+    }
+    return 0;
+  });
 }

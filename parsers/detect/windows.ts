@@ -10,7 +10,7 @@ import { groupKey, groupTuples, judge } from './group';
 import { KeyedMembers } from './members';
 import { candidates, type CompiledRule, type Input, type RuleRun, toDetection } from './run';
 import { keyedPlan } from './separable';
-import { buildTuples, MAX_TUPLES, type Tuple } from './tuples';
+import { buildTuples, MAX_TUPLES, type Tuple, type TupleMemo, tuplesSince } from './tuples';
 import type { ExprOf } from '../yaral/ast';
 import type { Candidate, Detection, Scalar } from './types';
 
@@ -28,6 +28,8 @@ export interface Span {
 /** The candidates of one window to judge (of one group, or of all), and how to judge them. */
 export interface WindowGroup {
   candidates: Map<string, Candidate[]>;
+  /** The key's tuples from its previous window, when the group is one key's (see tuplesSince). */
+  memo?: TupleMemo;
   /** Set when each variable's members can stand for their tuples (see KeyedPlan.factored). */
   factored?: Map<ExprOf<'aggregate'>, string | undefined>;
 }
@@ -112,16 +114,21 @@ class WindowRun implements RuleRun {
     return this.store.groups(span, blocked).flatMap((g) => this.judgeGroup(span, g));
   }
 
-  private judgeGroup(span: Span, { candidates: inSpan, factored }: WindowGroup): Detection[] {
+  private judgeGroup(span: Span, group: WindowGroup): Detection[] {
+    const { candidates: inSpan, factored, memo } = group;
     const anchors = new Set(span.anchors.map((a) => a.seq));
-    const tuples = factored ? memberTuples(inSpan) : buildTuples(this.c.plan, inSpan, this.c.env);
+    const { plan, env } = this.c;
+    const tuples = factored
+      ? memberTuples(inSpan)
+      : memo
+        ? tuplesSince(plan, inSpan, env, memo)
+        : buildTuples(plan, inSpan, env);
     const out: Detection[] = [];
     for (const g of groupTuples(tuples, this.c.matchVars, this.c.zeros)) {
       if (!g.tuples.some((t) => hasAnchor(t, anchors))) continue;
       const wanted = () => !this.blocked(g.key, span);
       const tuplesFor = factored && tuplesOfVariable(g.tuples, factored);
-      const { rule, plan, env } = this.c;
-      const verdict = judge(rule, plan, g.tuples, env, wanted, tuplesFor || undefined);
+      const verdict = judge(this.c.rule, plan, g.tuples, env, wanted, tuplesFor || undefined);
       if (!verdict) continue;
       this.report(g.key, span.end);
       const d = toDetection(this.c, verdict, g.match, span);

@@ -89,6 +89,14 @@ const RULES: Record<string, string> = {
     ' match:',
     '  $d.principal.user.userid != $s.principal.user.userid\n match:',
   ),
+  // One event in both variables, joined by a predicate: each window of a key builds only the
+  // tuples of the events that entered since the key's previous one (tuplesSince).
+  overlapOther: withOutcome(
+    pairRule('10m', '$d and $s')
+      .replace('"ScheduleKeyDeletion"', '/Key/')
+      .replace(' match:', '  $d.principal.user.userid != $s.principal.user.userid\n match:'),
+    '$users = array_distinct($s.principal.user.userid)',
+  ),
   // $s leaves the match variable unbound: every candidate of the window goes into its tuples.
   unkeyed: pairRule('10m', '$d and $s')
     .replace('$s.target.resource.product_object_id = $key', '$s.principal.user.userid != ""')
@@ -128,6 +136,7 @@ describe('windows judged from each variable’s events', () => {
       'summed: keyed',
       'sameUser: keyed',
       'otherUser: keyed',
+      'overlapOther: keyed',
       'unkeyed: buffered',
     ]);
   });
