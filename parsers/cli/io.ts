@@ -2,7 +2,7 @@
 
 import { once } from 'node:events';
 import { closeSync, createWriteStream, existsSync, fstatSync, mkdirSync } from 'node:fs';
-import { openSync, realpathSync, statSync } from 'node:fs';
+import { openSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileId } from '../input/walk';
 
@@ -186,6 +186,15 @@ export function refuseOverwritingInputs(inputs: string[], outputs: (string | und
   for (const output of given) {
     const clash = inputs.find((input) => input !== '-' && identity(input) === identity(output));
     if (clash) throw new UsageError(`refusing to write over the input ${clash}`);
+    if (inputs.includes('-') && isStandardInput(identity(output))) {
+      throw new UsageError(`refusing to write over ${output}: it is the standard input`);
+    }
+    const linked = linkedInput(output, inputs);
+    if (linked) {
+      throw new UsageError(
+        `refusing to write over ${output}: it is another name (a hard link) of the input ${linked}`,
+      );
+    }
     const holder = existsSync(output) ? inputs.find((input) => isInside(output, input)) : undefined;
     if (holder) {
       throw new UsageError(
@@ -193,6 +202,53 @@ export function refuseOverwritingInputs(inputs: string[], outputs: (string | und
           'write elsewhere, or remove it first if it is an earlier output',
       );
     }
+  }
+}
+
+/** Whether standard input is the file with this identity (`udm map - --out F < F`). */
+function isStandardInput(id: string): boolean {
+  try {
+    return fileId(fstatSync(0)) === id;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An input file that is the existing output under another name: only a file with several hard
+ * links can be, so only then are the input directories walked to look for it.
+ */
+function linkedInput(output: string, inputs: string[]): string | undefined {
+  let stats;
+  try {
+    stats = statSync(output);
+  } catch {
+    return undefined;
+  }
+  if (!stats.isFile() || stats.nlink < 2) return undefined;
+  const id = fileId(stats);
+  for (const input of inputs) {
+    if (input === '-' || !isDirectory(input)) continue;
+    const names = readdirSync(input, { recursive: true }) as string[];
+    const found = names.map((name) => path.join(input, name)).find((f) => sameFile(f, id));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function sameFile(file: string, id: string): boolean {
+  try {
+    return fileId(statSync(file)) === id;
+  } catch {
+    return false;
   }
 }
 

@@ -1,7 +1,8 @@
 /** What a careless or hostile invocation meets: refusals and one-line errors, never damage. */
 
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
@@ -54,6 +55,35 @@ describe('udm map outputs', () => {
     }
     expect(readFileSync(a, 'utf8')).toBe(readFileSync(NDJSON, 'utf8'));
     expect(readFileSync(b, 'utf8')).toBe(readFileSync(NDJSON, 'utf8'));
+  });
+
+  it('refuses an output that is its standard input, or an input under another name', () => {
+    const dir = temp();
+    const file = path.join(dir, 'records.ndjson');
+    copyFileSync(NDJSON, file);
+    const bin = path.join(ROOT, 'bin', 'udm.js');
+    // Standard input read from the output file itself (a shell's `< F`).
+    for (const command of ['map', 'detect']) {
+      const run = spawnSync(process.execPath, [bin, command, '-', '--out', file], {
+        stdio: [openSync(file, 'r'), 'pipe', 'pipe'],
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toBe(`udm: refusing to write over ${file}: it is the standard input\n`);
+    }
+    const inputs = path.join(dir, 'in');
+    mkdirSync(inputs);
+    const input = path.join(inputs, 'a.ndjson');
+    copyFileSync(NDJSON, input);
+    const alias = path.join(dir, 'out.ndjson');
+    linkSync(input, alias);
+    const run = spawnSync(process.execPath, [bin, 'map', inputs, '--out', alias], {
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`it is another name (a hard link) of the input ${input}`);
+    expect(readFileSync(input, 'utf8')).toBe(readFileSync(NDJSON, 'utf8'));
+    expect(readFileSync(file, 'utf8')).toBe(readFileSync(NDJSON, 'utf8'));
   });
 
   it('says in one line that an output cannot be written, with exit code 2', async () => {
