@@ -121,8 +121,13 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .command('validate')
     .description('check mapping and rule files; report every problem with file:line:column')
     .argument('[files...]', 'mapping YAML and .yaral rule files or rule directories (default: all)')
-    .action(async (files: string[]) =>
-      setExit(await (await import('./validate-command')).runValidate(filesToValidate(files), io)),
+    .option('--lists <dir>', 'reference lists the rules use (default: the bundled rules/lists)')
+    .action(async (files: string[], options: { lists?: string }) =>
+      setExit(
+        await (
+          await import('./validate-command')
+        ).runValidate(filesToValidate(files), io, options.lists),
+      ),
     );
 
   udm

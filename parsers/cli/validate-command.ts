@@ -14,13 +14,13 @@ import { mappingDomain } from '../rules/contract';
 import { loadReferenceLists } from '../detect/engine';
 import { ourRule, prepareRules } from '../rules/load';
 import { interpret } from '../mapping/interpret';
-import type { Io } from './io';
+import { UsageError, type Io } from './io';
 import { DEFAULT_LISTS, DEFAULT_MAPPING, PACKAGE_ROOT, shown } from './mapper';
 
 /** Mapping and rule files alike: `.yaral` files are parsed, checked and held to the contract. */
-export async function runValidate(files: string[], io: Io): Promise<number> {
+export async function runValidate(files: string[], io: Io, listsDir?: string): Promise<number> {
   const rules = files.filter((f) => f.endsWith('.yaral'));
-  let failed = rules.length > 0 && !validateRules(rules, io);
+  let failed = rules.length > 0 && !validateRules(rules, io, listsDir);
   for (const file of files.filter((f) => !f.endsWith('.yaral'))) {
     const diagnostics = await validateMapping(file);
     printWithExcerpts(file, diagnostics, io);
@@ -33,10 +33,14 @@ export async function runValidate(files: string[], io: Io): Promise<number> {
 }
 
 /** Rule files against the bundled mapping's contract; false when any has an error. */
-function validateRules(files: string[], io: Io): boolean {
+function validateRules(files: string[], io: Io, listsDir?: string): boolean {
   const compiled = compileMappingFile(DEFAULT_MAPPING);
   const domain = compiled.compiled ? mappingDomain(compiled.compiled.plan) : undefined;
-  const lists = existsSync(DEFAULT_LISTS) ? loadReferenceLists(DEFAULT_LISTS) : new Map();
+  if (listsDir !== undefined && !existsSync(listsDir)) {
+    throw new UsageError(`no such reference list directory: ${listsDir}`);
+  }
+  const chosen = listsDir ?? DEFAULT_LISTS;
+  const lists = existsSync(chosen) ? loadReferenceLists(chosen) : new Map();
   const { rules, diagnostics } = prepareRules(files, { domain, ours: ourRule, lists });
   let ok = true;
   for (const [file, found] of diagnostics) {

@@ -38,6 +38,7 @@ export const YARAL_CODES = {
   yaral_list_limit: ['error', 'too many reference-list lookups in one rule'],
   yaral_regex: ['error', 'a regular expression cannot be compiled'],
   yaral_list_cidr: ['error', "a list used with 'in cidr' holds a value that is no CIDR range"],
+  yaral_unknown_list: ['error', 'a rule uses a reference list that is not in the lists folder'],
   // The rule↔mapping contract (parsers/rules/contract.ts).
   yaral_contract_field: ['error', 'an events test reads a UDM field the mapping never writes'],
   yaral_contract_value: ['error', 'a rule compares a field with a value the mapping never writes'],

@@ -1,6 +1,6 @@
 /** `udm detect` and `udm validate` on rule files, as a detection engineer runs them. */
 
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -81,6 +81,23 @@ describe('udm detect', () => {
     );
     expect(run.stdout).not.toContain('1970');
     expect(run.code).toBe(1);
+  });
+
+  it('runs no rule when one names a reference list the lists folder lacks', async () => {
+    const dir = temp();
+    const file = path.join(dir, 'r.yaral');
+    writeFileSync(file, rule('r', '$e.principal.user.group_identifiers in %my_accounts'));
+    const run = await udm(['detect', SAMPLE, '--rules', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("error[yaral_unknown_list]: no reference list '%my_accounts'");
+    expect(run.stderr).toContain('no rule was run');
+    const lists = path.join(dir, 'lists');
+    expect((await udm(['validate', file])).code).toBe(1);
+    await udm(['validate', file, '--lists', lists]).then((r) => expect(r.code).toBe(2));
+    mkdirSync(lists);
+    writeFileSync(path.join(lists, 'my_accounts.txt'), '123456789012\n');
+    expect((await udm(['validate', file, '--lists', lists])).code).toBe(0);
+    expect((await udm(['detect', SAMPLE, '--rules', file, '--lists', lists])).code).toBe(0);
   });
 
   it('refuses to write over its input, and skips its own output in a directory', async () => {
