@@ -40,12 +40,16 @@ function repairSurrogates(value: object): void {
 /** Numbers the items of one file and stamps them with where they came from. */
 class FileItems {
   private index = 0;
-  /** Lines of text outside any JSON, gathered so a stretch of prose is one reject, not many. */
-  private prose?: { lines: string[]; line: number };
+  /**
+   * Lines of text outside any JSON, gathered so a stretch of prose is one reject, not many: at
+   * most the record size limit of their text is kept, the rest only counted.
+   */
+  private prose?: { blocks: string[]; lines: string[]; line: number; count: number; size: number };
 
   constructor(
     private readonly file: string,
     private readonly state: DecodeState,
+    private readonly maxRecordBytes: number,
   ) {}
 
   private origin(line?: number): RecordOrigin {
@@ -61,10 +65,25 @@ class FileItems {
   /** The gathered prose, as one reject; call before any other item and at the end. */
   *endProse(): Generator<InputItem> {
     if (!this.prose) return;
-    const { lines, line } = this.prose;
+    const { blocks, lines, line, count, size } = this.prose;
     this.prose = undefined;
-    const count = lines.length > 1 ? ` (${lines.length} lines)` : '';
-    yield this.reject(TEXT_OUTSIDE_JSON + count, lines.join('\n'), line);
+    const max = this.maxRecordBytes;
+    const cut = size > max ? `; raw truncated to its first ${max} characters` : '';
+    const many = count > 1 ? ` (${count} lines${cut})` : cut ? ` (${cut.slice(2)})` : '';
+    const raw = [...blocks, ...lines].join('\n').slice(0, max);
+    yield this.reject(TEXT_OUTSIDE_JSON + many, raw, line);
+  }
+
+  private gatherProse(text: string, line: number): void {
+    const prose = (this.prose ??= { blocks: [], lines: [], line, count: 0, size: -1 });
+    prose.count++;
+    if (prose.size >= this.maxRecordBytes) return;
+    prose.size += text.length + 1;
+    prose.lines.push(text);
+    // Lines are slices of their chunks: joined now and then, they cost their text, no more.
+    if (prose.lines.length < 4096) return;
+    prose.blocks.push(prose.lines.join('\n'));
+    prose.lines = [];
   }
 
   fromVerdict(verdict: Verdict, text: string, line: number): InputItem {
@@ -100,8 +119,7 @@ class FileItems {
   *fromSpans(spans: Span[]): Generator<InputItem> {
     for (const span of spans) {
       if (span.kind === 'bad' && span.reason === TEXT_OUTSIDE_JSON) {
-        if (this.prose) this.prose.lines.push(span.text);
-        else this.prose = { lines: [span.text], line: span.line };
+        this.gatherProse(span.text, span.line);
         continue;
       }
       yield* this.endProse();
@@ -122,7 +140,7 @@ async function* readSource(
   maxRecordBytes: number,
 ): AsyncGenerator<InputItem[]> {
   const state: DecodeState = { gzip: false };
-  const items = new FileItems(source.file, state);
+  const items = new FileItems(source.file, state, maxRecordBytes);
   const scanner = new JsonScanner({ maxRecordBytes });
   const reopen = source.rereadable ? source.open : undefined;
   for await (const piece of decodeText(source.open(), state, reopen)) {

@@ -118,8 +118,20 @@ function describeScalar(value: unknown): string {
 /** The reason of a stray run at top level that is not JSON at all. */
 export const TEXT_OUTSIDE_JSON = 'not JSON: text outside any JSON object';
 
+/**
+ * Whether a text can be a JSON scalar at all. JSON.parse's exception costs microseconds, which
+ * a text file of millions of lines paid once a line.
+ */
+function mayBeScalar(text: string): boolean {
+  const t = text.trim();
+  if (t === 'true' || t === 'false' || t === 'null') return true;
+  const c = t.charCodeAt(0);
+  return c === 0x22 /* " */ || c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39);
+}
+
 /** Why a stray run is bad: a scalar where a record should be, or no JSON at all. */
 function strayReason(text: string, inArray: boolean): string {
+  if (!mayBeScalar(text)) return inArray ? 'not JSON: unexpected text in array' : TEXT_OUTSIDE_JSON;
   try {
     const value: unknown = JSON.parse(text);
     const where = inArray ? 'array element' : 'top-level value';

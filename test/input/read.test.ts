@@ -436,6 +436,19 @@ describe('readInputs: bad input', () => {
     ]);
   });
 
+  it('keeps a stretch of prose to the record size limit, counting every line', async () => {
+    const lines = Array.from({ length: 10_000 }, (_, n) => `line ${n} of a text log`);
+    const file = write('log.txt', lines.join('\n') + '\n');
+    const items = await collect([file], { maxRecordBytes: 1000 });
+    expect(items.map(brief)).toEqual(['reject 0@1']);
+    const [reject] = rejects(items);
+    expect(reject.reason).toBe(
+      'not JSON: text outside any JSON object ' +
+        '(10000 lines; raw truncated to its first 1000 characters)',
+    );
+    expect(reject.raw).toBe(lines.join('\n').slice(0, 1000));
+  });
+
   it('rejects binary noise without throwing', async () => {
     const noise = Buffer.from(Array.from({ length: 4096 }, (_, n) => (n * 7919) % 256));
     const items = await readText(Buffer.concat([Buffer.from('\x00\x01'), noise]), 100);
