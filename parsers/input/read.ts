@@ -172,7 +172,7 @@ export async function* readInputBatches(
   // process.stdin is only touched when `-` is read: creating it has side effects.
   const stdin = () => options.stdin ?? process.stdin;
   const walk = { skip: options.skip, order: options.order };
-  for await (const source of findSources(paths, stdin, walk)) {
+  for await (const source of options.sources ?? findSources(paths, stdin, walk)) {
     if ('error' in source) {
       const reason = `cannot read: ${source.error}`;
       yield [{ kind: 'reject', origin: { file: source.file, index: 0 }, reason, raw: '' }];

@@ -3,6 +3,8 @@
  * span of input it reads becomes exactly one InputItem, so read = mapped + skipped + rejected.
  */
 
+import type { Source } from './walk';
+
 /** Where one record came from, precise enough for a one-line error. */
 export interface RecordOrigin {
   /** The path as the user gave it (or as found under a directory), `-` for stdin. */
@@ -55,4 +57,6 @@ export interface ReadOptions {
    * (`time`), which brings the files of all regions and accounts into one time order.
    */
   order?: 'path' | 'time';
+  /** The sources the paths were already found to be (a walk done once is not done again). */
+  sources?: Source[];
 }
