@@ -31,6 +31,9 @@ export interface DetectOptions {
 
 export async function runDetect(paths: string[], options: DetectOptions, io: Io): Promise<number> {
   const inputs = paths.length ? paths : ['-'];
+  if (inputs.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY) {
+    throw new UsageError('no input: give files or directories, or pipe events into `-`');
+  }
   refuseOverwritingInputs(inputs, [options.out]);
   const capacity =
     options.reorderBuffer === undefined

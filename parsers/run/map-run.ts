@@ -115,11 +115,21 @@ export function count(counts: MapCounts, outcome: MapOutcome<unknown>): void {
   }
 }
 
-/** `file:line: record N: reason`, one line whatever the reason holds. */
+/**
+ * `file:line: record N: reason`, one line whatever the file name and the reason hold: the
+ * reason's runs of white space become one space, and every other control character (a newline
+ * in a file name, a terminal's escape sequence) is written as `\u001b`.
+ */
 export function describeRejection(origin: RecordOrigin, reason: string): string {
   const line = origin.line === undefined ? '' : `:${origin.line}`;
   const flat = reason.replace(/\s+/g, ' ').slice(0, 500);
-  return `${origin.file}${line}: record ${origin.index}: ${flat}`;
+  return printable(`${origin.file}${line}: record ${origin.index}: ${flat}`);
+}
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+function printable(text: string): string {
+  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function summarize(counts: MapCounts): string {

@@ -128,8 +128,26 @@ describe('udm map outputs', () => {
       stderr: { write: (text: string) => ((stderr += text), true) } as NodeJS.WritableStream,
       stdin,
     };
-    expect(await main(['map'], io)).toBe(2);
-    expect(stderr).toContain('no input: give files or directories');
+    for (const command of ['map', 'detect']) {
+      stderr = '';
+      expect(await main([command], io)).toBe(2);
+      expect(stderr).toContain('no input: give files or directories');
+    }
+  });
+
+  it('names a rejected file in one printable line, whatever its name holds', async () => {
+    const dir = temp();
+    writeFileSync(path.join(dir, 'evil\nudm map: read 0.json'), 'garbage\n');
+    writeFileSync(path.join(dir, 'e\u001b[31mred.json'), '{"a":\n');
+    const run = await udm(['map', dir, '--out', path.join(temp(), 'out.ndjson')]);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toEqual([
+      `${dir}/e\\u001b[31mred.json:1: record 0: invalid JSON: ` +
+        lines[0].split('invalid JSON: ')[1],
+      `${dir}/evil\\u000audm map: read 0.json:1: record 0: not JSON: text outside any JSON object`,
+      'udm map: read 2, mapped 0, skipped 0, rejected 2; events in ' + lines[2].split(' in ')[1],
+    ]);
+    expect(run.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
   });
 
   it('rejects a record too deep to write back, and goes on with the next', async () => {
