@@ -155,13 +155,15 @@ export function after(value: string | undefined, marker: string): string | undef
 }
 
 /**
- * Whether `value` is an IPv4 or IPv6 address, exactly as node:net's isIP tells. Dotted quads
- * (what CloudTrail's sourceIPAddress mostly holds) are read by character codes, a tenth of the
- * cost of isIP's regular expressions; only text with a colon can be IPv6 and goes to isIP.
+ * Whether `value` is an IPv4 or IPv6 address, as node:net's isIP tells, but without a zone
+ * (`fe80::1%eth0`): isIP takes one, UDM's IP fields do not. Dotted quads (what CloudTrail's
+ * sourceIPAddress mostly holds) are read by character codes, a tenth of the cost of isIP's
+ * regular expressions; only text with a colon can be IPv6 and goes to isIP.
  */
 export function isIp(value: string | undefined): boolean {
   if (value === undefined) return false;
-  return value.includes(':') ? isIP(value) !== 0 : isDottedQuad(value);
+  if (!value.includes(':')) return isDottedQuad(value);
+  return !value.includes('%') && isIP(value) !== 0;
 }
 
 /** Four decimal numbers up to 255 joined by dots, none with a leading zero (as isIP wants). */

@@ -173,6 +173,15 @@ describe('isIp', () => {
     for (const text of samples) expect([text, isIp(text)]).toEqual([text, isIP(text) !== 0]);
     expect(isIp(undefined)).toBe(false);
   });
+
+  it('refuses an IPv6 address with a zone, which isIP takes and UDM IP fields do not', () => {
+    expect(isIP('fe80::1%eth0')).toBe(6);
+    expect([isIp('fe80::1%eth0'), isIp('fe80::1%1'), isIp('fe80::1')]).toEqual([
+      false,
+      false,
+      true,
+    ]);
+  });
 });
 
 describe('put', () => {
