@@ -48,7 +48,7 @@ export interface RuleRun {
   buffered(): number;
 }
 
-function isoSeconds(t: number): string {
+export function isoSeconds(t: number): string {
   return new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 }
 

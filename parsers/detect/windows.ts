@@ -8,7 +8,8 @@
 
 import { groupKey, groupTuples, judge } from './group';
 import { KeyedMembers } from './members';
-import { candidates, type CompiledRule, type Input, type RuleRun, toDetection } from './run';
+import { candidates, type CompiledRule, type Input, isoSeconds, type RuleRun } from './run';
+import { toDetection } from './run';
 import { keyedPlan } from './separable';
 import { buildTuples, MAX_TUPLES, type Tuple, type TupleMemo, tuplesSince } from './tuples';
 import type { ExprOf } from '../yaral/ast';
@@ -55,6 +56,8 @@ class WindowRun implements RuleRun {
    * event (the reference's "one detection per key per maximal window" reading, §11.2 4.7).
    */
   private readonly reported = new Map<string, number>();
+  /** The time of the latest event pushed: windows ending after it were open at the end. */
+  private lastTime = -Infinity;
 
   constructor(private readonly c: CompiledRule) {
     this.D = c.window!.seconds;
@@ -63,6 +66,7 @@ class WindowRun implements RuleRun {
   }
 
   push(input: Input): Detection[] {
+    this.lastTime = input.time;
     const out = this.flush(input.time);
     this.prune(input.time);
     const found = candidates(this.c, input);
@@ -75,8 +79,25 @@ class WindowRun implements RuleRun {
     return out;
   }
 
+  /**
+   * The end of the input judges the windows still open. Where the condition holds with a
+   * variable absent (`$d and !$s`, `#s = 0`), one that would have closed after the last event
+   * says so: an event the input did not hold could have cancelled it.
+   */
   finish(): Detection[] {
-    return this.flush(Infinity);
+    const out: Detection[] = [];
+    const cancellable = this.c.plan.optional.size > 0;
+    for (const span of this.pending.splice(0)) {
+      const found = this.judgeSpan(span);
+      if (cancellable && span.end > this.lastTime) found.forEach((d) => addNote(d, this.early()));
+      out.push(...found);
+    }
+    return out;
+  }
+
+  private early(): string {
+    const last = isoSeconds(this.lastTime);
+    return `the input ended at ${last}, before this window closed: a later event could cancel it`;
   }
 
   buffered(): number {
@@ -132,7 +153,7 @@ class WindowRun implements RuleRun {
       if (!verdict) continue;
       this.report(g.key, span.end);
       const d = toDetection(this.c, verdict, g.match, span);
-      if (!factored && tuples.length >= MAX_TUPLES) d.note = CAPPED;
+      if (!factored && tuples.length >= MAX_TUPLES) addNote(d, CAPPED);
       out.push(d);
     }
     return out;
@@ -278,4 +299,8 @@ function mayJoin(cand: Candidate, keys: Map<string, Set<Scalar>>): boolean {
 
 export function windowRun(c: CompiledRule): RuleRun {
   return new WindowRun(c);
+}
+
+function addNote(d: Detection, note: string): void {
+  d.note = d.note ? `${d.note}; ${note}` : note;
 }

@@ -91,6 +91,21 @@ describe('sliding windows', () => {
     ];
     const ds = detect([rule], events);
     expect(ds.map((d) => [d.match, d.events])).toEqual([[{ key: 'K2' }, { d: ['d2'], s: [] }]]);
+    // Its window closed before the input ended: the absence is certain.
+    expect(ds[0].note).toBeUndefined();
+  });
+
+  it('says when an absence was judged at the end of an input that stopped inside its window', () => {
+    const rule = compile(pairRule('10m after $d', '$d and !$s'));
+    const [d] = detect([rule], [on(disable, 'd1', 0, 'K1'), on(decrypt, 'x', 300, 'K9')]);
+    expect(d.note).toBe(
+      'the input ended at 2024-01-01T00:05:00Z, before this window closed: ' +
+        'a later event could cancel it',
+    );
+    // A rule that needs every variable cannot be cancelled by what is still to come.
+    const pair = compile(pairRule('10m'));
+    const both = detect([pair], [on(disable, 'd1', 0, 'K1'), on(schedule, 's1', 300, 'K1')]);
+    expect(both[0].note).toBeUndefined();
   });
 });
 
