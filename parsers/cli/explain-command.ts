@@ -112,7 +112,12 @@ function logicOf(row: PlannedRow): string {
     case 'table':
       return `value table on ${row.source.join(' or ')}${when}`;
     case 'copy': {
-      const transform = row.transform ? `, ${row.transform.name}` : '';
+      const { transform: t } = row;
+      const transform = !t
+        ? ''
+        : t.name === 'after'
+          ? `, text after ${JSON.stringify(t.marker)}`
+          : `, ${t.name}`;
       return `copy of ${row.source.join(' or ')}${transform}${when}`;
     }
     default:

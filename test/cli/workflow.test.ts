@@ -105,6 +105,9 @@ describe('udm explain', () => {
     ]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/row {5}mappings\/aws_kms\.yaml:\d+ key_id/);
+    expect(run.stdout).toMatch(
+      /logic {3}copy of detail\.resources\[0\]\.ARN .*, text after ":key\/"/,
+    );
     expect(run.stdout).toMatch(/source {2}detail\.resources\[0\]\.ARN = "arn:aws:kms:.*:key\//);
   });
 
