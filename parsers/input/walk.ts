@@ -16,6 +16,12 @@ export type Source =
 
 export const STDIN_PATH = '-';
 
+/**
+ * Sockets, FIFOs and devices inside a directory are not log files (reading a FIFO could wait
+ * for ever): each is reported, not read. One given by name is read (`<(zcat …)`).
+ */
+const NOT_A_FILE = 'not a regular file (a FIFO, socket or device inside a directory): not read';
+
 function fileSource(file: string): Source {
   return { file, open: () => readAhead(createReadStream(file)), rereadable: true };
 }
@@ -74,8 +80,8 @@ async function* walkDirectory(
       continue;
     }
     if (entry.isDirectory()) yield* walkDirectory(file, entry, inner, skip);
-    else if (entry.isFile() && !skip.has(fileId(entry))) yield fileSource(file);
-    // Sockets, FIFOs and devices inside a directory are not log files: only regular files.
+    else if (!entry.isFile()) yield { file, error: NOT_A_FILE };
+    else if (!skip.has(fileId(entry))) yield fileSource(file);
   }
 }
 

@@ -1,4 +1,5 @@
-import { readFileSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
@@ -7,6 +8,15 @@ import { readInputs } from '../../parsers/input/read';
 import { brief, collect, readText, record, records, rejects, scratch } from './helpers';
 
 const { dir, write } = scratch();
+const SAMPLE_NDJSON = path.join(
+  __dirname,
+  '..',
+  '..',
+  'samples',
+  'kms',
+  'ndjson',
+  'kms-records.ndjson',
+);
 
 function deliveryFile(count: number, pretty = false): { text: string; elements: string[] } {
   const elements = Array.from({ length: count }, (_, n) =>
@@ -447,6 +457,21 @@ describe('readInputs: bad input', () => {
         '(10000 lines; raw truncated to its first 1000 characters)',
     );
     expect(reject.raw).toBe(lines.join('\n').slice(0, 1000));
+  });
+
+  it('reports a FIFO inside a directory instead of reading it or passing it by', async () => {
+    const folder = path.join(dir, 'with-fifo');
+    mkdirSync(folder);
+    execFileSync('mkfifo', [path.join(folder, 'pipe.json')]);
+    writeFileSync(path.join(folder, 'z.ndjson'), readFileSync(SAMPLE_NDJSON));
+    const items = await collect([folder]);
+    expect(rejects(items).map((r) => [r.origin.file, r.reason])).toEqual([
+      [
+        path.join(folder, 'pipe.json'),
+        'cannot read: not a regular file (a FIFO, socket or device inside a directory): not read',
+      ],
+    ]);
+    expect(records(items)).toHaveLength(8);
   });
 
   it('rejects binary noise without throwing', async () => {
