@@ -34,7 +34,8 @@ export async function runDetect(paths: string[], options: DetectOptions, io: Io)
   if (inputs.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY) {
     throw new UsageError('no input: give files or directories, or pipe events into `-`');
   }
-  refuseOverwritingInputs(inputs, [options.out]);
+  const loaded = [options.mapping, ...(options.rules ?? [DEFAULT_RULES])];
+  await refuseOverwritingInputs(inputs, [options.out], [...loaded, options.lists ?? DEFAULT_LISTS]);
   const capacity =
     options.reorderBuffer === undefined
       ? DEFAULT_REORDER_BUFFER

@@ -2,9 +2,9 @@
 
 import { once } from 'node:events';
 import { closeSync, createWriteStream, existsSync, fstatSync, mkdirSync } from 'node:fs';
-import { openSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { openSync, realpathSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
-import { fileId } from '../input/walk';
+import { fileId, findSources } from '../input/walk';
 
 export interface Io {
   stdout: NodeJS.WritableStream;
@@ -171,7 +171,21 @@ export class LineWriter {
  * Opening an output truncates it: refuse before that when it is one of the inputs, or when two
  * outputs are one file. `outputs` are the output options in order (`--out`, `--rejects`).
  */
-export function refuseOverwritingInputs(inputs: string[], outputs: (string | undefined)[]): void {
+/**
+ * Refuses outputs that would overwrite what the run reads: its inputs (`-` included), files
+ * in its input directories, and `others` (the mapping, rules and lists it loads), by path or
+ * under another name (a hard or symbolic link the walk would follow).
+ */
+export async function refuseOverwritingInputs(
+  inputs: string[],
+  outputs: (string | undefined)[],
+  others: string[] = [],
+): Promise<void> {
+  refuseByPath(inputs, outputs);
+  await refuseReached([...inputs, ...others], outputs);
+}
+
+function refuseByPath(inputs: string[], outputs: (string | undefined)[]): void {
   const identity = (file: string) => {
     try {
       return fileId(statSync(file));
@@ -188,12 +202,6 @@ export function refuseOverwritingInputs(inputs: string[], outputs: (string | und
     if (clash) throw new UsageError(`refusing to write over the input ${clash}`);
     if (inputs.includes('-') && isStandardInput(identity(output))) {
       throw new UsageError(`refusing to write over ${output}: it is the standard input`);
-    }
-    const linked = linkedInput(output, inputs);
-    if (linked) {
-      throw new UsageError(
-        `refusing to write over ${output}: it is another name (a hard link) of the input ${linked}`,
-      );
     }
     const holder = existsSync(output) ? inputs.find((input) => isInside(output, input)) : undefined;
     if (holder) {
@@ -215,40 +223,32 @@ function isStandardInput(id: string): boolean {
 }
 
 /**
- * An input file that is the existing output under another name: only a file with several hard
- * links can be, so only then are the input directories walked to look for it.
+ * Refuses an existing output that is one of the files the run would read, whatever name leads
+ * there: the same walk the reader makes (links followed, loops cut) finds them.
  */
-function linkedInput(output: string, inputs: string[]): string | undefined {
-  let stats;
+async function refuseReached(paths: string[], outputs: (string | undefined)[]): Promise<void> {
+  const existing = new Map<string, string>();
+  for (const output of outputs) {
+    const stats = output === undefined ? undefined : statOrUndefined(output);
+    if (output !== undefined && stats?.isFile()) existing.set(fileId(stats), output);
+  }
+  if (existing.size === 0) return;
+  const given = paths.filter((p) => p !== '-');
+  const noStdin = async function* (): AsyncGenerator<Buffer> {};
+  for await (const source of findSources(given, noStdin)) {
+    const stats = 'error' in source ? undefined : statOrUndefined(source.file);
+    const output = stats && existing.get(fileId(stats));
+    if (!output) continue;
+    const as = path.resolve(source.file) === path.resolve(output) ? '' : ` as ${source.file}`;
+    throw new UsageError(`refusing to write over ${output}: the run reads it${as}`);
+  }
+}
+
+function statOrUndefined(file: string): Stats | undefined {
   try {
-    stats = statSync(output);
+    return statSync(file);
   } catch {
     return undefined;
-  }
-  if (!stats.isFile() || stats.nlink < 2) return undefined;
-  const id = fileId(stats);
-  for (const input of inputs) {
-    if (input === '-' || !isDirectory(input)) continue;
-    const names = readdirSync(input, { recursive: true }) as string[];
-    const found = names.map((name) => path.join(input, name)).find((f) => sameFile(f, id));
-    if (found) return found;
-  }
-  return undefined;
-}
-
-function isDirectory(file: string): boolean {
-  try {
-    return statSync(file).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function sameFile(file: string, id: string): boolean {
-  try {
-    return fileId(statSync(file)) === id;
-  } catch {
-    return false;
   }
 }
 

@@ -35,7 +35,7 @@ export async function runMap(paths: string[], options: MapOptions, io: Io): Prom
   if (inputs.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY) {
     throw new UsageError('no input: give files or directories, or pipe records into `-`');
   }
-  refuseOverwritingInputs(inputs, [options.out, options.rejects]);
+  await refuseOverwritingInputs(inputs, [options.out, options.rejects], [options.mapping]);
   const maxRecordBytes = recordLimit(options.maxRecordMb);
   const compiled = loadMapper(options.mapping, io);
   if (!compiled) return 2;

@@ -2,6 +2,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, linkSync, mkdirSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { symlinkSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -81,9 +82,45 @@ describe('udm map outputs', () => {
       encoding: 'utf8',
     });
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain(`it is another name (a hard link) of the input ${input}`);
+    expect(run.stderr).toContain(`refusing to write over ${alias}: the run reads it as ${input}`);
     expect(readFileSync(input, 'utf8')).toBe(readFileSync(NDJSON, 'utf8'));
     expect(readFileSync(file, 'utf8')).toBe(readFileSync(NDJSON, 'utf8'));
+  });
+
+  it('refuses an output reached through a symbolic link, or a mapping or rule it loads', () => {
+    const dir = temp();
+    const [inputs, elsewhere] = [path.join(dir, 'in'), path.join(dir, 'elsewhere')];
+    mkdirSync(inputs);
+    mkdirSync(elsewhere);
+    const far = path.join(elsewhere, 'far.ndjson');
+    copyFileSync(NDJSON, far);
+    symlinkSync(elsewhere, path.join(inputs, 'linked'));
+    const rules = path.join(dir, 'rules');
+    mkdirSync(rules);
+    const rule = path.join(rules, 'r.yaral');
+    writeFileSync(
+      rule,
+      'rule r {\n meta:\n  a = "b"\n events:\n  $e.metadata.id != ""\n condition:\n  $e\n}\n',
+    );
+    const mapping = path.join(dir, 'mapping.yaml');
+    copyFileSync(path.join(ROOT, 'mappings', 'aws_kms.yaml'), mapping);
+    const bin = path.join(ROOT, 'bin', 'udm.js');
+    const refused = [
+      [
+        ['map', inputs, '--rejects', far],
+        `the run reads it as ${path.join(inputs, 'linked', 'far.ndjson')}`,
+      ],
+      [['map', NDJSON, '--mapping', mapping, '--out', mapping], 'the run reads it'],
+      [['detect', NDJSON, '--rules', rules, '--out', rule], 'the run reads it'],
+    ] as const;
+    for (const [args, why] of refused) {
+      const run = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+      expect(run.status, args.join(' ')).toBe(2);
+      expect(run.stderr).toContain(why);
+    }
+    expect(readFileSync(far, 'utf8')).toBe(readFileSync(NDJSON, 'utf8'));
+    expect(readFileSync(rule, 'utf8')).toContain('rule r');
+    expect(readFileSync(mapping, 'utf8')).toContain('log_type: AWS_KMS');
   });
 
   it('says in one line that an output cannot be written, with exit code 2', async () => {
