@@ -100,3 +100,18 @@ export class DiagnosticsError extends Error {
     this.name = 'DiagnosticsError';
   }
 }
+
+/**
+ * Control characters (a terminal's escape sequences, a carriage return, a newline inside a
+ * file name) and the characters that reorder text on screen (U+202A to U+202E, U+2066 to
+ * U+2069) reach messages through file names, rule files and records.
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE_BUT_LINES =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** `\u001b` for ESC and the like; with `keepLines`, tabs and newlines stay as they are. */
+export function escapeUnprintable(text: string, keepLines = false): string {
+  const pattern = keepLines ? UNPRINTABLE_BUT_LINES : UNPRINTABLE;
+  return text.replace(pattern, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

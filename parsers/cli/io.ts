@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { closeSync, createWriteStream, existsSync, fstatSync, mkdirSync } from 'node:fs';
 import { openSync, realpathSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
+import { escapeUnprintable } from '../diagnostics';
 import { fileId, findSources } from '../input/walk';
 
 export interface Io {
@@ -14,6 +15,16 @@ export interface Io {
 
 export function processIo(): Io {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+}
+
+/** Standard error that writes every message printable, lines kept (see escapeUnprintable). */
+export function printable(stderr: NodeJS.WritableStream): NodeJS.WritableStream {
+  const write = (chunk: unknown, ...rest: unknown[]) =>
+    (stderr.write as (...args: unknown[]) => boolean)(
+      typeof chunk === 'string' ? escapeUnprintable(chunk, true) : chunk,
+      ...rest,
+    );
+  return { write } as unknown as NodeJS.WritableStream;
 }
 
 /** Raised by a command for a usage problem: the CLI prints it and exits with code 2. */

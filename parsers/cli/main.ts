@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { ruleFiles } from '../rules/files';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { processIo, UsageError, type Io } from './io';
+import { printable, processIo, UsageError, type Io } from './io';
 import { DEFAULT_REORDER_BUFFER } from '../detect/stream';
 import { fixturesDirFor } from '../fixtures/dir';
 import { DEFAULT_MAPPING, DEFAULT_RULES, PACKAGE_ROOT, shown } from './mapper';
@@ -212,7 +212,8 @@ function withFixtures<T extends { mapping: string; fixtures?: string }>(options:
 }
 
 /** Runs the CLI and resolves to its exit code: 0 ok, 1 problems found, 2 usage error. */
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+export async function main(argv: string[], given: Io = processIo()): Promise<number> {
+  const io = { ...given, stderr: printable(given.stderr) };
   let code = 0;
   try {
     await program(io, (c) => (code = c)).parseAsync(argv, { from: 'user' });

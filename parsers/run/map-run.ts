@@ -3,6 +3,7 @@
  * is accounted for: read = mapped + skipped + rejected, whatever the input holds.
  */
 
+import { escapeUnprintable } from '../diagnostics';
 import type { InputItem, RecordOrigin, SkipReason } from '../input/types';
 import { timestamp } from '../mapping/runtime';
 import type { Mapper, UdmEvent } from '../mapping/types';
@@ -123,13 +124,7 @@ export function count(counts: MapCounts, outcome: MapOutcome<unknown>): void {
 export function describeRejection(origin: RecordOrigin, reason: string): string {
   const line = origin.line === undefined ? '' : `:${origin.line}`;
   const flat = reason.replace(/\s+/g, ' ').slice(0, 500);
-  return printable(`${origin.file}${line}: record ${origin.index}: ${flat}`);
-}
-
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-
-function printable(text: string): string {
-  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeUnprintable(`${origin.file}${line}: record ${origin.index}: ${flat}`);
 }
 
 export function summarize(counts: MapCounts): string {

@@ -172,6 +172,15 @@ describe('udm map outputs', () => {
     }
   });
 
+  it('writes every message printable: rule file names reach validate and detect too', async () => {
+    const dir = temp();
+    const name = path.join(dir, 'r\u001b]0;pwn\u0007\u202ex.yaral');
+    copyFileSync(path.join(ROOT, 'rules', 'aws_kms', 'aws_kms_key_rotation_disabled.yaral'), name);
+    const run = await udm(['validate', dir]);
+    expect(run.stderr).toContain(`${dir}/r\\u001b]0;pwn\\u0007\\u202ex.yaral: 1 rule(s)`);
+    expect(run.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u202a-\u202e]/);
+  });
+
   it('names a rejected file in one printable line, whatever its name holds', async () => {
     const dir = temp();
     writeFileSync(path.join(dir, 'evil\nudm map: read 0.json'), 'garbage\n');
