@@ -81,15 +81,15 @@ class WindowRun implements RuleRun {
 
   /**
    * The end of the input judges the windows still open. Where the condition holds with a
-   * variable absent (`$d and !$s`, `#s = 0`), one that would have closed after the last event
-   * says so: an event the input did not hold could have cancelled it.
+   * variable absent (`$d and !$s`, `#s = 0`), one that ends at or after the last event (bounds
+   * are inclusive) says so: an event the input did not hold could have cancelled it.
    */
   finish(): Detection[] {
     const out: Detection[] = [];
     const cancellable = this.c.plan.optional.size > 0;
     for (const span of this.pending.splice(0)) {
       const found = this.judgeSpan(span);
-      if (cancellable && span.end > this.lastTime) found.forEach((d) => addNote(d, this.early()));
+      if (cancellable && span.end >= this.lastTime) found.forEach((d) => addNote(d, this.early()));
       out.push(...found);
     }
     return out;

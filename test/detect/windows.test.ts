@@ -102,6 +102,9 @@ describe('sliding windows', () => {
       'the input ended at 2024-01-01T00:05:00Z, before this window closed: ' +
         'a later event could cancel it',
     );
+    // Bounds are inclusive: an input that ends at the window's end could still hold one more.
+    const atEnd = detect([rule], [on(disable, 'd1', 0, 'K1'), on(decrypt, 'x', 600, 'K9')]);
+    expect(atEnd[0].note).toMatch(/^the input ended at 2024-01-01T00:10:00Z, before this window/);
     // A rule that needs every variable cannot be cancelled by what is still to come.
     const pair = compile(pairRule('10m'));
     const both = detect([pair], [on(disable, 'd1', 0, 'K1'), on(schedule, 's1', 300, 'K1')]);
