@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { hasErrors } from '../diagnostics';
 import { loadReferenceLists, type Detection } from '../detect/engine';
+import { listNameClash } from '../detect/lists';
 import { DEFAULT_REORDER_BUFFER, DetectionStream, type LateEvent } from '../detect/stream';
 import type { RecordOrigin } from '../input/types';
 import type { Mapper } from '../mapping/types';
@@ -161,6 +162,8 @@ function loadLists(dir: string | undefined): Map<string, string[]> {
     if (dir) throw new UsageError(`no such reference list directory: ${dir}`);
     return new Map();
   }
+  const clash = listNameClash(chosen);
+  if (clash) throw new UsageError(`${clash}: keep one`);
   return loadReferenceLists(chosen);
 }
 

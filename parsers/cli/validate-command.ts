@@ -12,6 +12,7 @@ import { reportIgnoreProblems, reportUnseenSources } from '../mapping/checks';
 import { analyzeMappingFile, compileMappingFile } from '../mapping/compile';
 import { mappingDomain } from '../rules/contract';
 import { loadReferenceLists } from '../detect/engine';
+import { listNameClash } from '../detect/lists';
 import { ourRule, prepareRules } from '../rules/load';
 import { interpret } from '../mapping/interpret';
 import { UsageError, type Io } from './io';
@@ -40,6 +41,8 @@ function validateRules(files: string[], io: Io, listsDir?: string): boolean {
     throw new UsageError(`no such reference list directory: ${listsDir}`);
   }
   const chosen = listsDir ?? DEFAULT_LISTS;
+  const clash = existsSync(chosen) ? listNameClash(chosen) : undefined;
+  if (clash) throw new UsageError(`${clash}: keep one`);
   const lists = existsSync(chosen) ? loadReferenceLists(chosen) : new Map();
   const { rules, diagnostics } = prepareRules(files, { domain, ours: ourRule, lists });
   let ok = true;

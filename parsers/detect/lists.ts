@@ -30,13 +30,34 @@ export function parseListText(text: string): string[] {
   return values;
 }
 
-/** Every file of `dir` as a list named after the file without its extension. */
-export function loadReferenceLists(dir: string): Map<string, string[]> {
-  const lists = new Map<string, string[]>();
+/** The list files of `dir`, by list name: the file name without its extension. */
+function listFiles(dir: string): Map<string, string[]> {
+  const files = new Map<string, string[]>();
   for (const name of fs.readdirSync(dir).sort()) {
     const file = path.join(dir, name);
     if (!fs.statSync(file).isFile()) continue;
-    lists.set(path.parse(name).name, parseListText(fs.readFileSync(file, 'utf8')));
+    const list = path.parse(name).name;
+    files.set(list, [...(files.get(list) ?? []), file]);
+  }
+  return files;
+}
+
+/**
+ * Two files of `dir` that would be one list (`x.txt` and `x.csv`), as a sentence, or
+ * undefined: which one a rule meant cannot be told.
+ */
+export function listNameClash(dir: string): string | undefined {
+  for (const [list, files] of listFiles(dir)) {
+    if (files.length > 1) return `${files.join(' and ')} are both the reference list %${list}`;
+  }
+  return undefined;
+}
+
+/** Every file of `dir` as a list named after the file without its extension. */
+export function loadReferenceLists(dir: string): Map<string, string[]> {
+  const lists = new Map<string, string[]>();
+  for (const [list, files] of listFiles(dir)) {
+    lists.set(list, parseListText(fs.readFileSync(files[files.length - 1], 'utf8')));
   }
   return lists;
 }

@@ -98,6 +98,13 @@ describe('udm detect', () => {
     writeFileSync(path.join(lists, 'my_accounts.txt'), '123456789012\n');
     expect((await udm(['validate', file, '--lists', lists])).code).toBe(0);
     expect((await udm(['detect', SAMPLE, '--rules', file, '--lists', lists])).code).toBe(0);
+    // Two files that would be one list: which one the rule meant cannot be told.
+    writeFileSync(path.join(lists, 'my_accounts.csv'), '210987654321\n');
+    for (const command of [['detect', SAMPLE, '--rules'], ['validate']]) {
+      const run = await udm([...command, file, '--lists', lists]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('are both the reference list %my_accounts: keep one');
+    }
   });
 
   it('refuses to write over its input, and skips its own output in a directory', async () => {
