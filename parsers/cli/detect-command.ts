@@ -5,8 +5,7 @@
 
 import { existsSync } from 'node:fs';
 import { hasErrors } from '../diagnostics';
-import { loadReferenceLists, type Detection } from '../detect/engine';
-import { listNameClash } from '../detect/lists';
+import type { Detection } from '../detect/engine';
 import { DEFAULT_REORDER_BUFFER, DetectionStream, type LateEvent } from '../detect/stream';
 import type { RecordOrigin } from '../input/types';
 import type { Mapper } from '../mapping/types';
@@ -17,7 +16,7 @@ import type { Rule } from '../yaral/ast';
 import { LineWriter, outputFailure, refuseOverwritingInputs, UsageError, wholeNumber } from './io';
 import type { Io } from './io';
 import { mapOutcomes } from './map-command';
-import { DEFAULT_LISTS, DEFAULT_RULES, loadMapper } from './mapper';
+import { DEFAULT_LISTS, DEFAULT_RULES, loadLists, loadMapper } from './mapper';
 import { printWithExcerpts } from './validate-command';
 
 export interface DetectOptions {
@@ -154,17 +153,6 @@ function compileRules(options: DetectOptions, domain: ReturnType<typeof mappingD
     io.stderr.write(`udm detect: not running ${rule.name} (${rule.file}): see the notes above\n`);
   }
   return prepared.evaluators;
-}
-
-function loadLists(dir: string | undefined): Map<string, string[]> {
-  const chosen = dir ?? DEFAULT_LISTS;
-  if (!existsSync(chosen)) {
-    if (dir) throw new UsageError(`no such reference list directory: ${dir}`);
-    return new Map();
-  }
-  const clash = listNameClash(chosen);
-  if (clash) throw new UsageError(`${clash}: keep one`);
-  return loadReferenceLists(chosen);
 }
 
 function parseNow(now: string | undefined): Date | undefined {

@@ -1,9 +1,12 @@
 /** Loading a mapping for a command, with its diagnostics printed the one way the CLI prints. */
 
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { loadReferenceLists } from '../detect/engine';
+import { listNameClash } from '../detect/lists';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics';
 import { compileMappingFile, type CompiledMapping } from '../mapping/compile';
-import type { Io } from './io';
+import { UsageError, type Io } from './io';
 
 export const PACKAGE_ROOT = path.join(__dirname, '..', '..');
 export const DEFAULT_MAPPING = path.join(PACKAGE_ROOT, 'mappings', 'aws_kms.yaml');
@@ -38,4 +41,19 @@ export function loadMapper(
   const result = compileMappingFile(absolute, name);
   printDiagnostics(result.diagnostics, io);
   return result.compiled;
+}
+
+/**
+ * The reference lists of `dir` (default: the bundled ones, which may be absent). A folder
+ * that was named but is not there, or two files that would be one list, is a usage error.
+ */
+export function loadLists(dir: string | undefined): Map<string, string[]> {
+  const chosen = dir ?? DEFAULT_LISTS;
+  if (!existsSync(chosen)) {
+    if (dir) throw new UsageError(`no such reference list directory: ${dir}`);
+    return new Map();
+  }
+  const clash = listNameClash(chosen);
+  if (clash) throw new UsageError(`${clash}: keep one`);
+  return loadReferenceLists(chosen);
 }

@@ -11,12 +11,10 @@ import { fixtureRecords, fixturesDirFor } from '../fixtures/cases';
 import { reportIgnoreProblems, reportUnseenSources } from '../mapping/checks';
 import { analyzeMappingFile, compileMappingFile } from '../mapping/compile';
 import { mappingDomain } from '../rules/contract';
-import { loadReferenceLists } from '../detect/engine';
-import { listNameClash } from '../detect/lists';
 import { ourRule, prepareRules } from '../rules/load';
 import { interpret } from '../mapping/interpret';
-import { UsageError, type Io } from './io';
-import { DEFAULT_LISTS, DEFAULT_MAPPING, PACKAGE_ROOT, shown } from './mapper';
+import type { Io } from './io';
+import { DEFAULT_MAPPING, loadLists, PACKAGE_ROOT, shown } from './mapper';
 
 /** Mapping and rule files alike: `.yaral` files are parsed, checked and held to the contract. */
 export async function runValidate(files: string[], io: Io, listsDir?: string): Promise<number> {
@@ -37,13 +35,7 @@ export async function runValidate(files: string[], io: Io, listsDir?: string): P
 function validateRules(files: string[], io: Io, listsDir?: string): boolean {
   const compiled = compileMappingFile(DEFAULT_MAPPING);
   const domain = compiled.compiled ? mappingDomain(compiled.compiled.plan) : undefined;
-  if (listsDir !== undefined && !existsSync(listsDir)) {
-    throw new UsageError(`no such reference list directory: ${listsDir}`);
-  }
-  const chosen = listsDir ?? DEFAULT_LISTS;
-  const clash = existsSync(chosen) ? listNameClash(chosen) : undefined;
-  if (clash) throw new UsageError(`${clash}: keep one`);
-  const lists = existsSync(chosen) ? loadReferenceLists(chosen) : new Map();
+  const lists = loadLists(listsDir);
   const { rules, diagnostics } = prepareRules(files, { domain, ours: ourRule, lists });
   let ok = true;
   for (const [file, found] of diagnostics) {

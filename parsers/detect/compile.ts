@@ -100,12 +100,8 @@ function checkNode(
   if (e.kind === 'in_list') {
     const values = lists.get(e.list);
     // A misspelt or missing list would leave its rule out of the run: that is an error.
-    if (!values)
-      report(
-        'yaral_unknown_list',
-        e,
-        `no reference list '%${e.list}' in the lists folder ${where}`,
-      );
+    const missing = `no reference list '%${e.list}' in the lists folder ${where}`;
+    if (!values) report('yaral_unknown_list', e, missing);
     else if (e.listKind === 'regex') values.forEach((p) => checkRegex(p, e, report));
     else if (e.listKind === 'cidr') values.forEach((v) => checkCidr(v, e, report));
   }

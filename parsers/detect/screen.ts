@@ -21,7 +21,7 @@ export interface Screening {
 /** Distinct screenings remembered before the memo is emptied: bounded, whatever the input. */
 const MAX_SCREENINGS = 1024;
 
-/** Variables of one rule, by bit: a set of them is a number while they fit in a double. */
+/** Variables of all rules, by bit: a set of them is a number while they fit in a double. */
 const MAX_BITS = 52;
 
 export class Screen {
@@ -38,7 +38,7 @@ export class Screen {
     let screening = this.screenings.get(key);
     if (!screening) {
       if (this.screenings.size >= MAX_SCREENINGS) this.screenings.clear();
-      screening = this.screening(event);
+      screening = this.screening(key);
       this.screenings.set(key, screening);
     }
     return screening;
@@ -57,8 +57,11 @@ export class Screen {
     return bits;
   }
 
-  private screening(event: UdmEvent): Screening {
-    const passed = this.variables.filter(({ rule, plan }) => rule.passes(event, plan));
+  /** The screening a key names: its variables are those whose bit (or character) is set. */
+  private screening(key: number | string): Screening {
+    const set = (i: number) =>
+      typeof key === 'string' ? key[i] === '1' : Math.floor(key / 2 ** i) % 2 === 1;
+    const passed = this.variables.filter((_, i) => set(i));
     const rules = new Set(passed.map(({ rule }) => rule));
     const project = projection(this.rules.filter((r) => rules.has(r)).flatMap((r) => r.fieldsRead));
     return { variables: new Set(passed.map(({ plan }) => plan)), project };

@@ -115,18 +115,13 @@ function joinKey(placeholders: Record<string, Scalar>, names: string[]): string 
   return key;
 }
 
-function sources(
-  order: VariablePlan[],
-  cands: Map<string, Candidate[]>,
-  keep: (cand: Candidate) => boolean = () => true,
-): Source[] {
-  return order.map((v, i) => {
-    const earlier = new Set(order.slice(0, i).flatMap((o) => o.bindings.map((b) => b.placeholder)));
-    const shared = [...new Set(v.bindings.map((b) => b.placeholder))].filter((ph) =>
-      earlier.has(ph),
-    );
-    return new Source((cands.get(v.name) ?? []).filter(keep), shared);
-  });
+/** The members variable `i` of `order` can contribute, indexed by what it shares with earlier. */
+function source(order: VariablePlan[], i: number, cands: Candidate[]): Source {
+  const earlier = new Set(order.slice(0, i).flatMap((o) => o.bindings.map((b) => b.placeholder)));
+  const shared = [...new Set(order[i].bindings.map((b) => b.placeholder))].filter((ph) =>
+    earlier.has(ph),
+  );
+  return new Source(cands, shared);
 }
 
 /** The variables in the order tuples are built: required ones first. */
@@ -150,16 +145,17 @@ export function buildTuples(
 ): Tuple[] {
   const order = buildOrder(plan);
   const at = order.map((_, i) => plan.tuplePredicates.filter((p) => readyStep(p, order) === i));
-  const from = sources(order, cands);
-  const fresh = isNew && sources(order, cands, isNew)[order.length - 1];
+  const from = order.map((v, i) => source(order, i, cands.get(v.name) ?? []));
+  const last = order.length - 1;
+  const fresh = isNew && source(order, last, (cands.get(order[last].name) ?? []).filter(isNew));
   const out: Tuple[] = [];
   const extend = (i: number, t: Tuple, used: Set<number>, hasNew: boolean): void => {
     if (out.length >= MAX_TUPLES) return;
     if (i === order.length) return void ((hasNew || !isNew) && out.push(t));
     const name = order[i].name;
     let joined = false;
-    const source = fresh && !hasNew && i === order.length - 1 ? fresh : from[i];
-    for (const { cand, row } of source.members(t.placeholders)) {
+    const members = fresh && !hasNew && i === last ? fresh : from[i];
+    for (const { cand, row } of members.members(t.placeholders)) {
       // One event never fills two variables of a tuple (§11.3, our documented choice).
       if (used.has(cand.seq)) continue;
       const placeholders = merge(t.placeholders, row.placeholders);

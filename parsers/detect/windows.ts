@@ -8,8 +8,14 @@
 
 import { groupKey, groupTuples, judge } from './group';
 import { KeyedMembers } from './members';
-import { candidates, type CompiledRule, type Input, isoSeconds, type RuleRun } from './run';
-import { toDetection } from './run';
+import {
+  candidates,
+  type CompiledRule,
+  type Input,
+  isoSeconds,
+  type RuleRun,
+  toDetection,
+} from './run';
 import { keyedPlan } from './separable';
 import { buildTuples, MAX_TUPLES, type Tuple, type TupleMemo, tuplesSince } from './tuples';
 import type { ExprOf } from '../yaral/ast';

@@ -49,7 +49,8 @@ const RULES: Record<string, string> = {
   both: pairRule('10m'),
   absent: withOutcome(
     pairRule('10m', '$d and !$s'),
-    `$sn = count_distinct($s.metadata.product_log_id)\n  $sa = max(${ALICE.replaceAll('$d', '$s')})`,
+    `$sn = count_distinct($s.metadata.product_log_id)\n  ` +
+      `$sa = max(${ALICE.replaceAll('$d', '$s')})`,
   ),
   counts: pairRule('10m', '#d >= 2 and #s = 0'),
   // Every variable optional: no running counts, judged per key from tuples.

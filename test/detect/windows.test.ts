@@ -95,7 +95,7 @@ describe('sliding windows', () => {
     expect(ds[0].note).toBeUndefined();
   });
 
-  it('says when an absence was judged at the end of an input that stopped inside its window', () => {
+  it('notes an absence judged at the end of an input that stopped inside its window', () => {
     const rule = compile(pairRule('10m after $d', '$d and !$s'));
     const [d] = detect([rule], [on(disable, 'd1', 0, 'K1'), on(decrypt, 'x', 300, 'K9')]);
     expect(d.note).toBe(

@@ -239,7 +239,7 @@ describe('readInputs: paths', () => {
     expect(items.every((i) => i.kind === 'record' && i.origin.index === 0)).toBe(true);
   });
 
-  it('reads CloudTrail delivery files in delivery-time order when asked, across regions', async () => {
+  it('reads delivery files in delivery-time order when asked, across regions', async () => {
     const root = path.join(dir, 'trail');
     const names = [
       'AWSLogs/1/CloudTrail/eu-west-1/1_CloudTrail_eu-west-1_20240101T0010Z_b.json.gz',
